@@ -1,0 +1,44 @@
+# Thin targets; the work is in scripts/. See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+# Tests use their own Redis database and channel prefix so a running demo is not disturbed.
+TEST_ENV := REDIS_URL=redis://127.0.0.1:6379/9 RTCC_CHANNEL_PREFIX=rtcc-test
+
+.PHONY: setup demo test lint fmt typecheck bench lock schema clean
+
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	bash scripts/demo.sh
+
+test:
+	bash scripts/setup.sh --with-browser
+	$(MAKE) lint typecheck schema
+	$(TEST_ENV) .venv/bin/pytest --create-db -p no:cacheprovider
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+fmt:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+typecheck:
+	.venv/bin/mypy rtcc accounts feeds incidents
+
+schema:
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+bench:
+	@echo "No benchmarks yet: they arrive with the performance issue (bench/)."
+
+lock:
+	.venv/bin/pip install -q pip-tools
+	.venv/bin/pip-compile -q --strip-extras -o requirements.lock requirements.in
+	.venv/bin/pip-compile -q --strip-extras -o requirements-dev.lock requirements-dev.in
+	sed -i '/^--extra-index-url/d;/^--find-links/d' requirements.lock requirements-dev.lock
+
+clean:
+	rm -rf .venv node_modules staticfiles .demo

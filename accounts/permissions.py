@@ -1,0 +1,48 @@
+"""Interface-side guards built on the capability map: DRF permission, view decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from accounts.roles import has_capability
+
+
+class HasCapability(BasePermission):
+    """DRF permission: the view sets `capability = "..."`."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        capability = getattr(view, "capability", None)
+        if capability is None:
+            return False
+        return has_capability(request.user, capability)
+
+
+def capability_required(capability: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Page-view decorator: anonymous → login page, wrong role → 403 page."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_capability(request.user, capability):
+                return render(
+                    request, "error.html", {"message": "Your role does not give access to this page."}, status=403
+                )
+            return view(request, *args, **kwargs)
+
+        wrapper.capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

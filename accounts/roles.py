@@ -1,0 +1,76 @@
+"""Roles and the declarative map of which role may use which capability.
+
+Roles are Django groups. Every page, API view and WebSocket consumer names one capability;
+`CAPABILITIES` says which roles hold it. A capability without an entry is refused to all.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Admin"
+
+
+STAFF_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Live operations: map, incident layer, event stream and catch-up.
+    "ops.view": STAFF_ROLES,
+    "incidents.read": STAFF_ROLES,
+    # Feed administration: dead letters, replay, API keys.
+    "feeds.manage": frozenset({Role.ADMIN}),
+    # The API schema and its docs.
+    "api.schema": STAFF_ROLES,
+    # The Django admin site.
+    "admin.site": frozenset({Role.ADMIN}),
+}
+
+# Model permissions given to each group by the data migration, for the admin site and for
+# anyone reading `user.has_perm`; the capability map above is what the interfaces check.
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    Role.ANALYST: ["incidents.view_incident", "incidents.view_calltype"],
+    Role.SUPERVISOR: ["incidents.view_incident", "incidents.view_calltype"],
+    Role.ADMIN: [
+        "incidents.view_incident",
+        "incidents.change_incident",
+        "incidents.view_calltype",
+        "incidents.add_calltype",
+        "incidents.change_calltype",
+        "incidents.delete_calltype",
+        "feeds.view_feed",
+        "feeds.add_feed",
+        "feeds.change_feed",
+        "feeds.view_inboxbatch",
+        "feeds.view_deadletter",
+        "feeds.change_deadletter",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+    ],
+}
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """Names of the roles a user holds (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_rtcc_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._rtcc_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_capability(user: AbstractBaseUser | AnonymousUser, capability: str) -> bool:
+    """True when the user is authenticated, active and holds a role granting the capability."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    allowed = CAPABILITIES.get(capability)
+    if allowed is None:
+        return False
+    return bool(roles_of(user) & allowed)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers
+
+from rtcc.errors import InvalidInput
+
+
+class IngestAccepted(serializers.Serializer):
+    batch_id = serializers.UUIDField()
+    accepted = serializers.IntegerField()
+
+
+def validate_batch(*, body: Any, record_serializer: type[serializers.Serializer]) -> list[dict[str, Any]]:
+    """Check an ingest body `{"records": [...]}`; every bad record and field is named at once."""
+    if not isinstance(body, dict) or set(body) != {"records"}:
+        raise InvalidInput('body: expected a JSON object with exactly one key, "records".')
+    records = body["records"]
+    if not isinstance(records, list) or not records:
+        raise InvalidInput("records: expected a non-empty list of records.")
+    limit = settings.RTCC_INGEST_MAX_RECORDS
+    if len(records) > limit:
+        raise InvalidInput(f"records: at most {limit} records per batch, got {len(records)}.")
+    problems = []
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            problems.append({"index": index, "errors": {"record": ["Expected a JSON object."]}})
+            continue
+        serializer = record_serializer(data=record)
+        if not serializer.is_valid():
+            problems.append({"index": index, "external_id": record.get("external_id"), "errors": serializer.errors})
+    if problems:
+        first = problems[0]
+        fields = ", ".join(sorted(first["errors"]))
+        raise InvalidInput(
+            f"{len(problems)} of {len(records)} records are invalid (first: record {first['index']}, "
+            f"field(s) {fields}); nothing was accepted.",
+            details={"records": problems[:100]},
+        )
+    return records

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from feeds.api import views
+
+urlpatterns = [
+    path("ingest/cad/", views.CadIngestApi.as_view(), name="api-ingest-cad"),
+]

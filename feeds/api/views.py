@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from feeds import pipeline, services
+from feeds.api.serializers import IngestAccepted, validate_batch
+from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
+from feeds.choices import FeedKind
+from incidents.ingest import CadBatchSerializer
+
+
+class IsFeedOfKind(BasePermission):
+    message = "This endpoint needs the API key of a feed of the matching kind."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        principal = request.user
+        return isinstance(principal, FeedPrincipal) and principal.feed.kind == getattr(view, "feed_kind", None)
+
+
+class IngestApi(APIView):
+    """Base of every ingest endpoint: validate all, persist the raw batch, answer 202."""
+
+    authentication_classes = [FeedApiKeyAuthentication]
+    permission_classes = [IsFeedOfKind]
+    feed_kind: str = ""
+
+    def post(self, request: Request) -> Response:
+        records = validate_batch(body=request.data, record_serializer=pipeline.validator_for(self.feed_kind))
+        batch = services.inbox_batch_accept(feed=request.user.feed, records=records)
+        return Response({"batch_id": str(batch.id), "accepted": batch.record_count}, status=status.HTTP_202_ACCEPTED)
+
+
+class CadIngestApi(IngestApi):
+    """Calls for service from a CAD system: `{"records": [<CAD record>, ...]}`."""
+
+    feed_kind = FeedKind.CAD
+
+    @extend_schema(
+        request=CadBatchSerializer,
+        responses={202: IngestAccepted},
+        examples=[
+            OpenApiExample(
+                "One call",
+                value={
+                    "records": [
+                        {
+                            "external_id": "1211372",
+                            "call_type": "SHOTS FIRED",
+                            "priority": 1,
+                            "received_at": "2018-05-01T00:10:28-05:00",
+                            "address": "5237 N 35TH ST",
+                            "latitude": 43.1128,
+                            "longitude": -87.9567,
+                            "district": "4",
+                        }
+                    ]
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)

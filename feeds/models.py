@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from feeds.choices import BatchStatus, DeadLetterStatus, FeedKind
+
+
+class Feed(models.Model):
+    """A machine source (CAD, sensor vendor…) that pushes records with its own API key."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, help_text="Used as the `source` of records.")
+    kind = models.CharField(max_length=16, choices=FeedKind.choices)
+    enabled = models.BooleanField(default=True)
+    key_prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the API key.")
+    key_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class InboxBatch(models.Model):
+    """A raw batch exactly as received, persisted before the API answers 202."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="batches")
+    records = models.JSONField()
+    record_count = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.RECEIVED)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_count = models.PositiveIntegerField(default=0)
+    dead_letter_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "inbox batches"
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id}:{self.id} ({self.record_count} records, {self.status})"
+
+
+class DeadLetter(models.Model):
+    """One record that could not be processed, with the raw record and the error, replayable."""
+
+    batch = models.ForeignKey(InboxBatch, on_delete=models.PROTECT, related_name="dead_letters")
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="dead_letters")
+    record_index = models.PositiveIntegerField()
+    external_id = models.CharField(max_length=128, blank=True)
+    record = models.JSONField()
+    error = models.TextField()
+    status = models.CharField(max_length=16, choices=DeadLetterStatus.choices, default=DeadLetterStatus.OPEN)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    replayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "record_index"], name="deadletter_unique_record_in_batch"),
+        ]
+        indexes = [models.Index(fields=["feed", "status"])]
+
+    def __str__(self) -> str:
+        return f"dead letter {self.external_id or self.record_index} of {self.batch_id}: {self.status}"

@@ -1,0 +1,50 @@
+"""Which validator and which domain handler serve each feed kind.
+
+A handler takes a feed and a list of already-validated records, writes them set-based and
+idempotently inside the caller's transaction, and returns the records it could not process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.utils.module_loading import import_string
+
+from feeds.choices import FeedKind
+from feeds.models import Feed
+
+
+@dataclass(frozen=True)
+class RecordFailure:
+    index: int
+    external_id: str
+    error: str
+
+
+@dataclass
+class HandlerResult:
+    processed: int = 0
+    failures: list[RecordFailure] = field(default_factory=list)
+
+
+class Handler(Protocol):
+    def __call__(self, *, feed: Feed, records: list[dict[str, Any]]) -> HandlerResult: ...
+
+
+_PIPELINES: dict[str, tuple[str, str]] = {
+    FeedKind.CAD: ("incidents.ingest.CadRecordSerializer", "incidents.ingest.cad_records_process"),
+}
+
+
+def supported_kinds() -> list[str]:
+    return list(_PIPELINES)
+
+
+def validator_for(kind: str) -> type:
+    return import_string(_PIPELINES[kind][0])
+
+
+def handler_for(kind: str) -> Callable[..., HandlerResult]:
+    return import_string(_PIPELINES[kind][1])

@@ -1,0 +1,32 @@
+"""Reads for feeds: API-key lookup and batches that need attention."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from feeds.choices import BatchStatus
+from feeds.models import Feed, InboxBatch
+
+
+def feed_get_by_api_key(*, key: str) -> Feed | None:
+    """The feed owning this key, or None; compares hashes in constant time."""
+    from feeds.services import hash_api_key
+
+    parts = key.split("_")
+    if len(parts) < 3 or parts[0] != "rtcc":
+        return None
+    feed = Feed.objects.filter(key_prefix=parts[1]).first()
+    if feed is None or not hmac.compare_digest(feed.key_hash, hash_api_key(key)):
+        return None
+    return feed
+
+
+def inbox_batches_stalled(*, older_than: timedelta = timedelta(seconds=60)) -> QuerySet[InboxBatch]:
+    """Batches accepted but not processed after `older_than` (e.g. the broker was down)."""
+    return InboxBatch.objects.filter(
+        status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - older_than
+    )

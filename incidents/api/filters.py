@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import django_filters
+
+from incidents.choices import OPEN_STATUSES, IncidentStatus
+from incidents.models import Incident
+
+
+class IncidentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices)
+    open = django_filters.BooleanFilter(method="filter_open", label="Only open incidents")
+    located = django_filters.BooleanFilter(field_name="location", lookup_expr="isnull", exclude=True)
+    priority = django_filters.NumberFilter()
+    priority__lte = django_filters.NumberFilter(field_name="priority", lookup_expr="lte")
+    district = django_filters.CharFilter()
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+
+    class Meta:
+        model = Incident
+        fields = ["status", "priority", "district", "source"]
+
+    def filter_open(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)

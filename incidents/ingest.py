@@ -1,0 +1,90 @@
+"""CAD feed: the published record schema (validation) and the batch handler for the pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from feeds.models import Feed
+from feeds.pipeline import HandlerResult, RecordFailure
+from incidents import services
+from incidents.choices import IncidentStatus, Priority
+from rtcc.errors import ProcessingError
+
+OPTIONAL_TEXT = {"required": False, "allow_blank": True}
+
+
+class CadRecordSerializer(serializers.Serializer):
+    """One call for service as a CAD system sends it (see docs/feeds.md)."""
+
+    external_id = serializers.CharField(max_length=64, help_text="CAD number, unique within the feed.")
+    call_type = serializers.CharField(max_length=64, help_text="Initial call type code.")
+    final_call_type = serializers.CharField(max_length=64, **OPTIONAL_TEXT)
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, required=False, help_text="1 (emergency) … 5; else from the call-type table."
+    )
+    status = serializers.ChoiceField(choices=IncidentStatus.choices, required=False)
+    received_at = serializers.DateTimeField(help_text="ISO 8601; without offset, the agency time zone.")
+    dispatched_at = serializers.DateTimeField(required=False, allow_null=True)
+    arrived_at = serializers.DateTimeField(required=False, allow_null=True)
+    closed_at = serializers.DateTimeField(required=False, allow_null=True)
+    address = serializers.CharField(max_length=255, **OPTIONAL_TEXT)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    beat = serializers.CharField(max_length=16, **OPTIONAL_TEXT)
+    district = serializers.CharField(max_length=16, **OPTIONAL_TEXT)
+    disposition = serializers.CharField(max_length=128, **OPTIONAL_TEXT)
+    narrative = serializers.CharField(max_length=4000, **OPTIONAL_TEXT)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_lat = attrs.get("latitude") is not None
+        has_lon = attrs.get("longitude") is not None
+        if has_lat != has_lon:
+            missing = "longitude" if has_lat else "latitude"
+            raise serializers.ValidationError({missing: ["latitude and longitude must be given together."]})
+        return attrs
+
+
+class CadBatchSerializer(serializers.Serializer):
+    """Request body of POST /api/v1/ingest/cad/ (documentation; validation is per record)."""
+
+    records = CadRecordSerializer(many=True)
+
+
+def cad_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> HandlerResult:
+    """Pipeline handler: validate again (schema may have changed since accept), resolve, upsert."""
+    result = HandlerResult()
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for index, record in enumerate(records):
+        serializer = CadRecordSerializer(data=record)
+        if serializer.is_valid():
+            valid.append((index, dict(serializer.validated_data)))
+        else:
+            result.failures.append(_failure(index, record, f"invalid record: {serializer.errors}"))
+
+    normalised: list[tuple[int, services.IncidentData]] = []
+    call_types = services.call_type_priorities(
+        codes={data.get("final_call_type") or data["call_type"] for _, data in valid}
+    )
+    for index, data in valid:
+        try:
+            normalised.append((index, services.incident_data_normalise(data=data, call_types=call_types)))
+        except ProcessingError as exc:
+            result.failures.append(_failure(index, records[index], exc.message))
+
+    services.incidents_upsert(source=feed.slug, items=[item for _, item in normalised])
+    result.processed = len(normalised)
+    return result
+
+
+def _failure(index: int, record: Any, error: str) -> RecordFailure:
+    external_id = str(record.get("external_id", "")) if isinstance(record, dict) else ""
+    return RecordFailure(index=index, external_id=external_id, error=error)

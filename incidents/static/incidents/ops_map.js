@@ -1,0 +1,196 @@
+// Ops map: open incidents as priority-coloured markers and a live list, kept in sync by LiveStream.
+import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
+
+const config = readConfig("ops-config");
+const OPEN = new Set(["received", "dispatched", "on_scene"]);
+const PRIORITY_COLOURS = { 1: "#ff4d4f", 2: "#ff9f1a", 3: "#ffd43b", 4: "#4dabf7", 5: "#94a3b8" };
+const CLOSED_LINGER_MS = 8000;
+
+const incidents = new Map(); // id -> { data, marker, row }
+const map = L.map("map", { preferCanvas: true, zoomControl: true }).setView(config.center, config.zoom);
+map.attributionControl.setPrefix("RTCC Ops");
+if (config.tileUrl) {
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+} else {
+  document.getElementById("map").classList.add("no-tiles");
+  drawGraticule(map);
+}
+
+const list = document.getElementById("incident-list");
+const onlyUrgent = document.getElementById("only-p1p2");
+onlyUrgent.addEventListener("change", renderList);
+
+function drawGraticule(target) {
+  // Without tiles, a light 0.05° grid keeps a sense of scale and direction.
+  const style = { color: "#2b3a55", weight: 1, interactive: false };
+  const step = 0.05;
+  const [lat, lon] = config.center;
+  for (let i = -20; i <= 20; i += 1) {
+    const y = Math.round((lat + i * step) / step) * step;
+    const x = Math.round((lon + i * step) / step) * step;
+    L.polyline([[y, lon - 1], [y, lon + 1]], style).addTo(target);
+    L.polyline([[lat - 1, x], [lat + 1, x]], style).addTo(target);
+  }
+}
+
+function minutesAgo(iso) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function popupHtml(d) {
+  return `<div class="popup">
+    <div class="popup-title"><span class="prio p${d.priority}">P${d.priority}</span> ${escapeText(d.final_call_type || d.call_type)}</div>
+    <dl>
+      <dt>CAD #</dt><dd>${escapeText(d.external_id)}</dd>
+      <dt>Status</dt><dd>${escapeText(d.status.replace("_", " "))}</dd>
+      <dt>Address</dt><dd>${escapeText(d.address)}</dd>
+      <dt>District</dt><dd>${escapeText(d.district)}</dd>
+      <dt>Received</dt><dd>${escapeText(new Date(d.received_at).toLocaleString())} (${minutesAgo(d.received_at)} ago)</dd>
+      ${d.disposition ? `<dt>Disposition</dt><dd>${escapeText(d.disposition)}</dd>` : ""}
+    </dl></div>`;
+}
+
+function upsert(d, { fresh = false } = {}) {
+  let entry = incidents.get(d.id);
+  if (!entry) {
+    entry = { data: d, marker: null, row: null };
+    incidents.set(d.id, entry);
+  }
+  entry.data = d;
+  if (d.lat !== null && d.lon !== null) {
+    const style = {
+      radius: d.priority <= 2 ? 8 : 6,
+      color: "#0b1220",
+      weight: 1,
+      fillColor: OPEN.has(d.status) ? PRIORITY_COLOURS[d.priority] : "#475569",
+      fillOpacity: OPEN.has(d.status) ? 0.95 : 0.5,
+    };
+    if (!entry.marker) {
+      entry.marker = L.circleMarker([d.lat, d.lon], style).addTo(map);
+      entry.marker.bindPopup(() => popupHtml(entry.data));
+    } else {
+      entry.marker.setLatLng([d.lat, d.lon]).setStyle(style);
+    }
+    entry.marker.options.incidentId = d.id;
+  } else if (entry.marker) {
+    entry.marker.remove();
+    entry.marker = null;
+  }
+  entry.fresh = fresh;
+  if (!OPEN.has(d.status)) {
+    clearTimeout(entry.removeTimer);
+    entry.removeTimer = setTimeout(() => remove(d.id), CLOSED_LINGER_MS);
+  }
+}
+
+function remove(id) {
+  const entry = incidents.get(id);
+  if (!entry || OPEN.has(entry.data.status)) return;
+  if (entry.marker) entry.marker.remove();
+  incidents.delete(id);
+  renderList();
+}
+
+function rowFor(entry) {
+  const d = entry.data;
+  const row = document.createElement("li");
+  row.className = `incident p${d.priority}${OPEN.has(d.status) ? "" : " closed"}${entry.fresh ? " fresh" : ""}`;
+  row.dataset.incidentId = d.id;
+  row.dataset.externalId = d.external_id;
+  row.tabIndex = 0;
+  row.innerHTML = `
+    <span class="prio p${d.priority}">P${d.priority}</span>
+    <span class="what">${escapeText(d.final_call_type || d.call_type)}</span>
+    <span class="when">${minutesAgo(d.received_at)}</span>
+    <span class="where">${escapeText(d.address || "no address")}${d.lat === null ? ' <em class="flag">no location</em>' : ""}</span>
+    <span class="state">${escapeText(d.status.replace("_", " "))} · #${escapeText(d.external_id)}${d.district ? ` · D${escapeText(d.district)}` : ""}</span>`;
+  row.addEventListener("click", () => focusIncident(d.id));
+  row.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") focusIncident(d.id);
+  });
+  entry.fresh = false;
+  return row;
+}
+
+function focusIncident(id) {
+  const entry = incidents.get(id);
+  if (!entry || !entry.marker) return;
+  map.flyTo(entry.marker.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
+  entry.marker.openPopup();
+}
+
+function renderList() {
+  const entries = [...incidents.values()]
+    .filter((e) => !onlyUrgent.checked || e.data.priority <= 2)
+    .sort((a, b) => a.data.priority - b.data.priority || Date.parse(b.data.received_at) - Date.parse(a.data.received_at));
+  list.replaceChildren(...entries.slice(0, 300).map(rowFor));
+  renderCounters();
+}
+
+function renderCounters() {
+  const counts = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
+  let total = 0;
+  for (const { data } of incidents.values()) {
+    if (OPEN.has(data.status)) {
+      counts[data.priority] += 1;
+      total += 1;
+    }
+  }
+  document.getElementById("open-total").textContent = total;
+  document.getElementById("counters").innerHTML = Object.entries(counts)
+    .map(([p, n]) => `<span class="counter p${p}" data-priority="${p}" title="Open P${p}">P${p} <b>${n}</b></span>`)
+    .join("");
+}
+
+function setConnection(state) {
+  const labels = {
+    connecting: "Connecting…",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    degraded: "Live (catch-up failed, retrying)",
+    denied: "No access",
+    "signed-out": "Signed out",
+  };
+  const el = document.getElementById("conn");
+  el.dataset.state = state;
+  el.querySelector(".label").textContent = labels[state] || state;
+}
+
+function applyEvents(events) {
+  for (const event of events) {
+    if (event.type === "incident.created" || event.type === "incident.updated") {
+      upsert(event.payload, { fresh: true });
+    }
+  }
+  renderList();
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+async function loadInitial() {
+  const layer = await fetchJson(`${config.layerUrl}?open=true&page_size=5000`);
+  for (const feature of layer.features) {
+    const [lon, lat] = feature.geometry.coordinates;
+    upsert({ ...feature.properties, id: feature.id ?? feature.properties.id, lat, lon });
+  }
+  const unlocated = await fetchJson(`${config.listUrl}?open=true&located=false&limit=500`);
+  for (const d of unlocated.results) upsert(d);
+  renderList();
+}
+
+setInterval(renderList, 30000);
+await loadInitial();
+new LiveStream({
+  socketPath: config.socketPath,
+  eventsUrl: config.eventsUrl,
+  startSeq: config.latestSeq,
+  heartbeatSeconds: config.heartbeatSeconds,
+  onEvents: applyEvents,
+  onState: setConnection,
+}).start();

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from incidents import views
+
+urlpatterns = [
+    path("ops/", views.ops_map, name="ops-map"),
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from accounts.permissions import capability_required
+from incidents.choices import Priority
+from rtcc.selectors import latest_seq
+
+
+@capability_required("ops.view")
+def ops_map(request: HttpRequest) -> HttpResponse:
+    """The analyst's live map: markers and list fed by the layer API and the /ws/ops/ socket."""
+    config = {
+        "layerUrl": reverse("api-incident-layer"),
+        "eventsUrl": reverse("api-event-list"),
+        "socketPath": "/ws/ops/",
+        "latestSeq": latest_seq(),
+        "tileUrl": settings.RTCC_TILE_URL,
+        "tileAttribution": settings.RTCC_TILE_ATTRIBUTION,
+        "center": settings.RTCC_MAP_CENTER,
+        "zoom": settings.RTCC_MAP_ZOOM,
+        "heartbeatSeconds": settings.RTCC_WS_HEARTBEAT_SECONDS,
+        "listUrl": reverse("api-incident-list"),
+        "priorities": [{"value": p.value, "label": p.label} for p in Priority],
+    }
+    return render(request, "incidents/ops_map.html", {"ops_config": config})

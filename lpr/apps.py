@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LprConfig(AppConfig):
+    name = "lpr"
+    verbose_name = "Licence plate readers (arrives with the LPR issue)"

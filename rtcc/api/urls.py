@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from rtcc.api import views
+
+urlpatterns = [
+    path("events/", views.EventListApi.as_view(), name="api-event-list"),
+    path("", include("feeds.api.urls")),
+    path("", include("incidents.api.urls")),
+]

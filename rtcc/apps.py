@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RtccConfig(AppConfig):
+    name = "rtcc"
+    verbose_name = "RTCC core"

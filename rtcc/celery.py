@@ -1,0 +1,24 @@
+"""Celery application; the periodic schedule lives here, in one place."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtcc.settings")
+
+app = Celery("rtcc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "feeds-requeue-stalled-batches": {
+        "task": "feeds.tasks.requeue_stalled_batches",
+        "schedule": 60.0,
+    },
+    "rtcc-prune-outbox": {
+        "task": "rtcc.tasks.prune_outbox",
+        "schedule": 3600.0,
+    },
+}

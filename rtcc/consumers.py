@@ -1,0 +1,61 @@
+"""WebSocket /ws/ops/: pushes committed events of the streams the user may see."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from rtcc import realtime, selectors
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class OpsConsumer(AsyncJsonWebsocketConsumer):
+    groups: list[str] = []
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        # Accept first so the browser sees our close code (a refused handshake shows only 1006).
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        streams = await database_sync_to_async(selectors.streams_visible_to)(user=user)
+        if not streams:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.joined = [realtime.group_for_stream(stream) for stream in streams]
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        latest = await database_sync_to_async(selectors.latest_seq)()
+        await self.send_json({"type": "hello", "latest_seq": latest, "streams": streams})
+        self.heartbeat = asyncio.create_task(self._heartbeat())
+
+    async def disconnect(self, code: int) -> None:
+        heartbeat = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # Commands go through the REST API; the socket only answers pings.
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def events_deliver(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "events", "events": message["events"]})
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(settings.RTCC_WS_HEARTBEAT_SECONDS)
+            latest = await database_sync_to_async(selectors.latest_seq)()
+            await self.send_json({"type": "heartbeat", "latest_seq": latest})

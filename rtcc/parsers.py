@@ -1,0 +1,31 @@
+"""JSON parsing with a hard body-size limit (DRF reads the stream directly, bypassing Django's)."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import orjson
+from django.conf import settings
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import BaseParser
+
+
+class RequestTooLarge(APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
+class LimitedJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(self, stream: IO[bytes] | None, media_type: str | None = None, parser_context: Any = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if stream is None:
+            raise ParseError("The request body is empty.")
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise RequestTooLarge(f"The request body is larger than the limit of {limit} bytes.")
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise ParseError(f"JSON parse error: {exc}") from exc

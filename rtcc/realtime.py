@@ -1,0 +1,38 @@
+"""The only module that talks to the Channels layer.
+
+Channels delivers at most once; clients close gaps through GET /api/v1/events/?after=<seq>,
+so a failed broadcast is logged, never raised into the request that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+STREAMS = ("ops",)
+
+
+def group_for_stream(stream: str) -> str:
+    """Channels group name for an audience stream (who may join is decided by accounts.roles)."""
+    if stream not in STREAMS:
+        raise ValueError(f"unknown stream {stream!r}")
+    return f"stream.{stream}"
+
+
+def broadcast(*, stream: str, messages: Sequence[dict[str, Any]]) -> None:
+    """Send committed events to every socket in the stream's group."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+    group = group_for_stream(stream)
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "events.deliver", "events": list(messages)})
+    except Exception:
+        # Broadcast is best effort by design; the outbox row is the source of truth.
+        logger.exception("broadcast to %s failed; clients will catch up from the outbox", group)
