@@ -62,7 +62,7 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_rtcc_roles", None)
     if cached is None:
         cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))  # type: ignore[attr-defined]
-        user._rtcc_roles = cached  # type: ignore[union-attr]
+        user._rtcc_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

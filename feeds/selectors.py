@@ -27,6 +27,4 @@ def feed_get_by_api_key(*, key: str) -> Feed | None:
 
 def inbox_batches_stalled(*, older_than: timedelta = timedelta(seconds=60)) -> QuerySet[InboxBatch]:
     """Batches accepted but not processed after `older_than` (e.g. the broker was down)."""
-    return InboxBatch.objects.filter(
-        status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - older_than
-    )
+    return InboxBatch.objects.filter(status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - older_than)

@@ -12,7 +12,9 @@ from incidents import services
 from incidents.choices import IncidentStatus, Priority
 from rtcc.errors import ProcessingError
 
-OPTIONAL_TEXT = {"required": False, "allow_blank": True}
+
+def optional_text(max_length: int) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True)
 
 
 class CadRecordSerializer(serializers.Serializer):
@@ -20,7 +22,7 @@ class CadRecordSerializer(serializers.Serializer):
 
     external_id = serializers.CharField(max_length=64, help_text="CAD number, unique within the feed.")
     call_type = serializers.CharField(max_length=64, help_text="Initial call type code.")
-    final_call_type = serializers.CharField(max_length=64, **OPTIONAL_TEXT)
+    final_call_type = optional_text(64)
     priority = serializers.ChoiceField(
         choices=Priority.choices, required=False, help_text="1 (emergency) … 5; else from the call-type table."
     )
@@ -29,13 +31,13 @@ class CadRecordSerializer(serializers.Serializer):
     dispatched_at = serializers.DateTimeField(required=False, allow_null=True)
     arrived_at = serializers.DateTimeField(required=False, allow_null=True)
     closed_at = serializers.DateTimeField(required=False, allow_null=True)
-    address = serializers.CharField(max_length=255, **OPTIONAL_TEXT)
+    address = optional_text(255)
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-    beat = serializers.CharField(max_length=16, **OPTIONAL_TEXT)
-    district = serializers.CharField(max_length=16, **OPTIONAL_TEXT)
-    disposition = serializers.CharField(max_length=128, **OPTIONAL_TEXT)
-    narrative = serializers.CharField(max_length=4000, **OPTIONAL_TEXT)
+    beat = optional_text(16)
+    district = optional_text(16)
+    disposition = optional_text(128)
+    narrative = optional_text(4000)
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):

@@ -22,7 +22,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me"
+INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 (dev default, refused in production)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)

@@ -23,7 +23,7 @@ def validate_batch(*, body: Any, record_serializer: type[serializers.Serializer]
     limit = settings.RTCC_INGEST_MAX_RECORDS
     if len(records) > limit:
         raise InvalidInput(f"records: at most {limit} records per batch, got {len(records)}.")
-    problems = []
+    problems: list[dict[str, Any]] = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             problems.append({"index": index, "errors": {"record": ["Expected a JSON object."]}})

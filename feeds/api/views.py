@@ -11,6 +11,7 @@ from feeds import pipeline, services
 from feeds.api.serializers import IngestAccepted, validate_batch
 from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
 from feeds.choices import FeedKind
+from feeds.models import Feed
 from incidents.ingest import CadBatchSerializer
 
 
@@ -31,7 +32,9 @@ class IngestApi(APIView):
 
     def post(self, request: Request) -> Response:
         records = validate_batch(body=request.data, record_serializer=pipeline.validator_for(self.feed_kind))
-        batch = services.inbox_batch_accept(feed=request.user.feed, records=records)
+        feed = request.auth
+        assert isinstance(feed, Feed)  # guaranteed by IsFeedOfKind
+        batch = services.inbox_batch_accept(feed=feed, records=records)
         return Response({"batch_id": str(batch.id), "accepted": batch.record_count}, status=status.HTTP_202_ACCEPTED)
 
 

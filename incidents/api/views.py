@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -40,7 +41,7 @@ class IncidentLayerApi(generics.ListAPIView):
     permission_classes = [HasCapability]
     serializer_class = IncidentFeatureOut
     filterset_class = IncidentFilter
-    filter_backends = [InBBoxFilter, *generics.ListAPIView.filter_backends]
+    filter_backends = [InBBoxFilter, DjangoFilterBackend]
     bbox_filter_field = "location"
     bbox_filter_include_overlapping = True
     pagination_class = IncidentGeoJsonPagination

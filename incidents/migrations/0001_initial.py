@@ -5,53 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CallType',
+            name="CallType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('default_priority', models.PositiveSmallIntegerField(choices=[(1, 'P1 (emergency)'), (2, 'P2 (urgent)'), (3, 'P3 (routine)'), (4, 'P4 (low)'), (5, 'P5 (administrative)')])),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "default_priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "P1 (emergency)"),
+                            (2, "P2 (urgent)"),
+                            (3, "P3 (routine)"),
+                            (4, "P4 (low)"),
+                            (5, "P5 (administrative)"),
+                        ]
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(help_text='Slug of the feed that reported it.', max_length=50)),
-                ('external_id', models.CharField(help_text='CAD number in the source system.', max_length=64)),
-                ('call_type', models.CharField(help_text='Initial call type.', max_length=64)),
-                ('final_call_type', models.CharField(blank=True, max_length=64)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'P1 (emergency)'), (2, 'P2 (urgent)'), (3, 'P3 (routine)'), (4, 'P4 (low)'), (5, 'P5 (administrative)')])),
-                ('status', models.CharField(choices=[('received', 'Received'), ('dispatched', 'Dispatched'), ('on_scene', 'On scene'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='received', max_length=16)),
-                ('received_at', models.DateTimeField()),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('arrived_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('address', models.CharField(blank=True, max_length=255)),
-                ('location', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=4326)),
-                ('location_status', models.CharField(choices=[('ok', 'Located'), ('missing', 'No coordinates given'), ('out_of_area', 'Outside the service area')], default='ok', max_length=16)),
-                ('beat', models.CharField(blank=True, max_length=16)),
-                ('district', models.CharField(blank=True, max_length=16)),
-                ('disposition', models.CharField(blank=True, max_length=128)),
-                ('narrative', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(help_text="Slug of the feed that reported it.", max_length=50)),
+                ("external_id", models.CharField(help_text="CAD number in the source system.", max_length=64)),
+                ("call_type", models.CharField(help_text="Initial call type.", max_length=64)),
+                ("final_call_type", models.CharField(blank=True, max_length=64)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "P1 (emergency)"),
+                            (2, "P2 (urgent)"),
+                            (3, "P3 (routine)"),
+                            (4, "P4 (low)"),
+                            (5, "P5 (administrative)"),
+                        ]
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("dispatched", "Dispatched"),
+                            ("on_scene", "On scene"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("arrived_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("address", models.CharField(blank=True, max_length=255)),
+                ("location", django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=4326)),
+                (
+                    "location_status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Located"),
+                            ("missing", "No coordinates given"),
+                            ("out_of_area", "Outside the service area"),
+                        ],
+                        default="ok",
+                        max_length=16,
+                    ),
+                ),
+                ("beat", models.CharField(blank=True, max_length=16)),
+                ("district", models.CharField(blank=True, max_length=16)),
+                ("disposition", models.CharField(blank=True, max_length=128)),
+                ("narrative", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-received_at'],
-                'indexes': [models.Index(fields=['status', 'priority'], name='incidents_i_status_460efd_idx'), models.Index(fields=['received_at'], name='incidents_i_receive_029402_idx')],
-                'constraints': [models.UniqueConstraint(fields=('source', 'external_id'), name='incident_unique_source_external_id'), models.CheckConstraint(condition=models.Q(('location__isnull', True), ('location_status', 'ok'), _connector='OR'), name='incident_location_matches_status'), models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='incident_priority_range')],
+                "ordering": ["-received_at"],
+                "indexes": [
+                    models.Index(fields=["status", "priority"], name="incidents_i_status_460efd_idx"),
+                    models.Index(fields=["received_at"], name="incidents_i_receive_029402_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "external_id"), name="incident_unique_source_external_id"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("location__isnull", True), ("location_status", "ok"), _connector="OR"),
+                        name="incident_location_matches_status",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("priority__gte", 1), ("priority__lte", 5)), name="incident_priority_range"
+                    ),
+                ],
             },
         ),
     ]

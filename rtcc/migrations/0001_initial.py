@@ -4,24 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutboxEvent',
+            name="OutboxEvent",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('type', models.CharField(max_length=64)),
-                ('stream', models.CharField(help_text="Audience stream, e.g. 'ops'.", max_length=32)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("type", models.CharField(max_length=64)),
+                ("stream", models.CharField(help_text="Audience stream, e.g. 'ops'.", max_length=32)),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['stream', 'seq'], name='rtcc_outbox_stream_bdf213_idx')],
+                "indexes": [models.Index(fields=["stream", "seq"], name="rtcc_outbox_stream_bdf213_idx")],
             },
         ),
     ]

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Run the platform with demo data: ASGI server, Celery worker and beat, and a live replay of real
+# Milwaukee calls through the CAD ingest API. Ctrl-C stops everything. Run via `make demo`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOST=${RTCC_DEMO_HOST:-127.0.0.1}
+PORT=${RTCC_DEMO_PORT:-8000}
+SPEED=${RTCC_DEMO_SPEED:-60}
+CSV=${RTCC_DEMO_CSV:-demo/milwaukee_calls_2018-05-01_03.csv}
+LOGS=.demo/logs
+mkdir -p "$LOGS"
+
+if (exec 3<>"/dev/tcp/${HOST}/${PORT}") 2>/dev/null; then
+  echo "Port ${PORT} is already in use (another demo running?). Stop it or set RTCC_DEMO_PORT." >&2
+  exit 1
+fi
+
+.venv/bin/python manage.py demo_setup
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "stopping demo processes…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/uvicorn rtcc.asgi:application --host "$HOST" --port "$PORT" --no-access-log >"$LOGS/web.log" 2>&1 &
+pids+=($!)
+.venv/bin/celery -A rtcc worker --concurrency 2 -l info >"$LOGS/worker.log" 2>&1 &
+pids+=($!)
+.venv/bin/celery -A rtcc beat -l info -s .demo/celerybeat-schedule >"$LOGS/beat.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  curl -fsS "http://${HOST}:${PORT}/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://${HOST}:${PORT}/healthz" >/dev/null || { echo "web server did not start; see $LOGS/web.log" >&2; exit 1; }
+
+.venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop \
+  --url "http://${HOST}:${PORT}" --key-file .demo/cad-feed.key >"$LOGS/replay.log" 2>&1 &
+pids+=($!)
+
+cat <<TXT
+
+  RTCC Ops demo is running:  http://${HOST}:${PORT}/
+
+  Logins (demo only):
+    analyst     rtcc-analyst-demo      (ops map)
+    supervisor  rtcc-supervisor-demo
+    admin       rtcc-admin-demo        (also /admin/: feeds, dead letters, call types)
+
+  Replaying ${CSV} at ${SPEED}x through POST /api/v1/ingest/cad/.
+  Logs: ${LOGS}/{web,worker,beat,replay}.log      Stop: Ctrl-C
+
+TXT
+wait -n "${pids[@]}"
+echo "a demo process exited; see ${LOGS}/" >&2
+exit 1
