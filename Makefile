@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 # Tests use their own Redis database and channel prefix so a running demo is not disturbed.
-TEST_ENV := REDIS_URL=redis://127.0.0.1:6379/9 RTCC_CHANNEL_PREFIX=rtcc-test
+TEST_ENV := REDIS_URL=redis://127.0.0.1:6379/9 RTCC_CHANNEL_PREFIX=rtcc-test DATABASE_CONN_MAX_AGE=0
 
 .PHONY: setup demo test lint fmt typecheck bench lock schema clean
 

@@ -8,9 +8,8 @@ from rest_framework import serializers
 
 from feeds.models import Feed
 from feeds.pipeline import HandlerResult, RecordFailure
-from incidents import services
+from incidents import selectors, services
 from incidents.choices import IncidentStatus, Priority
-from rtcc.errors import ProcessingError
 
 
 def optional_text(max_length: int) -> serializers.CharField:
@@ -76,11 +75,23 @@ def cad_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> Handler
     call_types = services.call_type_priorities(
         codes={data.get("final_call_type") or data["call_type"] for _, data in valid}
     )
+    # A new incident needs a priority; an update may leave it out and keep the stored one.
+    has_priority = selectors.incident_external_ids_existing(
+        source=feed.slug, external_ids=[data["external_id"] for _, data in valid]
+    )
     for index, data in valid:
-        try:
-            normalised.append((index, services.incident_data_normalise(data=data, call_types=call_types)))
-        except ProcessingError as exc:
-            result.failures.append(_failure(index, records[index], exc.message))
+        item = services.incident_data_normalise(data=data, call_types=call_types)
+        if "priority" in item:
+            has_priority.add(item["external_id"])
+        elif item["external_id"] not in has_priority:
+            code = data.get("final_call_type") or data["call_type"]
+            error = (
+                f"priority: not given, and call type {code!r} is not in the call-type table "
+                "(add it in the admin, then replay the dead letter)"
+            )
+            result.failures.append(_failure(index, records[index], error))
+            continue
+        normalised.append((index, item))
 
     services.incidents_upsert(source=feed.slug, items=[item for _, item in normalised])
     result.processed = len(normalised)

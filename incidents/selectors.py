@@ -36,3 +36,10 @@ def open_incident_counts_by_priority(*, user: AbstractBaseUser | AnonymousUser) 
         .order_by()
     )
     return {row["priority"]: row["n"] for row in rows}
+
+
+def incident_external_ids_existing(*, source: str, external_ids: list[str]) -> set[str]:
+    """Which of these CAD numbers of a feed are already stored (for the ingest pipeline)."""
+    return set(
+        Incident.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", flat=True)
+    )

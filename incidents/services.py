@@ -13,7 +13,6 @@ from django.utils import timezone
 from incidents.choices import IncidentStatus, LocationStatus
 from incidents.events import publish_incidents_changed
 from incidents.models import CallType, Incident
-from rtcc.errors import ProcessingError
 
 # Fields a CAD update may carry; a field left out of an update keeps its stored value.
 UPSERT_FIELDS = (
@@ -60,16 +59,12 @@ def call_type_priorities(*, codes: Iterable[str]) -> dict[str, int]:
 
 
 def incident_data_normalise(*, data: dict[str, Any], call_types: dict[str, int]) -> IncidentData:
-    """Turn a validated CAD record into incident fields; raises ProcessingError when it cannot."""
+    """Turn a validated CAD record into incident fields (priority from the call-type table if absent)."""
     item: IncidentData = {key: value for key, value in data.items() if key in UPSERT_FIELDS or key == "external_id"}  # type: ignore[assignment]
     if data.get("priority") is None:
         code = data.get("final_call_type") or data["call_type"]
-        if code not in call_types:
-            raise ProcessingError(
-                f"priority: not given, and call type {code!r} is not in the call-type table "
-                "(add it in the admin, then replay the dead letter)"
-            )
-        item["priority"] = call_types[code]
+        if code in call_types:
+            item["priority"] = call_types[code]
     if "latitude" in data or "longitude" in data:
         item["location"], item["location_status"] = _locate(data.get("latitude"), data.get("longitude"))
     return item
@@ -87,11 +82,12 @@ def _locate(latitude: float | None, longitude: float | None) -> tuple[Point | No
 def incidents_upsert(*, source: str, items: list[IncidentData]) -> tuple[list[Incident], list[Incident]]:
     """Insert new incidents and merge updates into existing ones; emits events only for real changes.
 
-    Runs inside the caller's transaction. The last record wins when a batch repeats a CAD number.
+    Runs inside the caller's transaction. Records repeating a CAD number within a batch apply in
+    order, exactly as if they had come in separate batches: later fields win, omitted ones stay.
     """
     latest: dict[str, IncidentData] = {}
     for item in items:
-        latest[item["external_id"]] = item
+        latest[item["external_id"]] = {**latest.get(item["external_id"], {}), **item}  # type: ignore[typeddict-item]
     if not latest:
         return [], []
     existing = {

@@ -38,13 +38,6 @@ class PermissionDenied(ApplicationError):
     default_message = "You do not have permission to do this."
 
 
-class ProcessingError(ApplicationError):
-    """A record was accepted but could not be turned into domain data (goes to dead letter)."""
-
-    status_code = 422
-    default_message = "The record could not be processed."
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler: domain errors become {"error": ..., "details": ...}."""
     if isinstance(exc, ApplicationError):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from rest_framework_gis.filters import InBBoxFilter
 
 from incidents.choices import OPEN_STATUSES, IncidentStatus
 from incidents.models import Incident
@@ -22,3 +23,9 @@ class IncidentFilter(django_filters.FilterSet):
 
     def filter_open(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+
+
+class BBoxFilter(InBBoxFilter):
+    """`?bbox=minLon,minLat,maxLon,maxLat` (WGS 84)."""
+
+    bbox_param = "bbox"

@@ -6,12 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework_gis.filters import InBBoxFilter
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.permissions import HasCapability
 from incidents import selectors
-from incidents.api.filters import IncidentFilter
+from incidents.api.filters import BBoxFilter, IncidentFilter
 from incidents.api.serializers import IncidentFeatureOut, IncidentOut
 from incidents.models import Incident
 
@@ -41,7 +40,7 @@ class IncidentLayerApi(generics.ListAPIView):
     permission_classes = [HasCapability]
     serializer_class = IncidentFeatureOut
     filterset_class = IncidentFilter
-    filter_backends = [InBBoxFilter, DjangoFilterBackend]
+    filter_backends = [BBoxFilter, DjangoFilterBackend]
     bbox_filter_field = "location"
     bbox_filter_include_overlapping = True
     pagination_class = IncidentGeoJsonPagination

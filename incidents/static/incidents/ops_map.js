@@ -7,7 +7,8 @@ const PRIORITY_COLOURS = { 1: "#ff4d4f", 2: "#ff9f1a", 3: "#ffd43b", 4: "#4dabf7
 const CLOSED_LINGER_MS = 8000;
 
 const incidents = new Map(); // id -> { data, marker, row }
-const map = L.map("map", { preferCanvas: true, zoomControl: true }).setView(config.center, config.zoom);
+// SVG markers (not canvas): each incident is a DOM element with its id, for tests and accessibility tools.
+const map = L.map("map", { zoomControl: true }).setView(config.center, config.zoom);
 map.attributionControl.setPrefix("RTCC Ops");
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
@@ -68,7 +69,7 @@ function upsert(d, { fresh = false } = {}) {
       fillOpacity: OPEN.has(d.status) ? 0.95 : 0.5,
     };
     if (!entry.marker) {
-      entry.marker = L.circleMarker([d.lat, d.lon], style).addTo(map);
+      entry.marker = L.circleMarker([d.lat, d.lon], { ...style, className: `incident-marker incident-${d.id}` }).addTo(map);
       entry.marker.bindPopup(() => popupHtml(entry.data));
     } else {
       entry.marker.setLatLng([d.lat, d.lon]).setStyle(style);
@@ -186,11 +187,13 @@ async function loadInitial() {
 
 setInterval(renderList, 30000);
 await loadInitial();
-new LiveStream({
+// Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.
+window.rtccLive = new LiveStream({
   socketPath: config.socketPath,
   eventsUrl: config.eventsUrl,
   startSeq: config.latestSeq,
   heartbeatSeconds: config.heartbeatSeconds,
   onEvents: applyEvents,
   onState: setConnection,
-}).start();
+});
+window.rtccLive.start();

@@ -1,0 +1,122 @@
+"""Generated access test: every route the URL resolver knows, for every role (and anonymous).
+
+A new page or API without an entry in accounts.roles.CAPABILITIES (or an explicit public /
+feed-key exemption below) fails this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.roles import CAPABILITIES, Role
+from tests.factories import IncidentFactory
+
+# Routes that are deliberately reachable without a role, and why.
+PUBLIC = {
+    "": "redirects to /ops/, which is guarded",
+    "healthz": "liveness probe for load balancers; returns no data",
+    "accounts/login/": "the sign-in page",
+    "accounts/logout/": "signing out",
+}
+# Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
+FEED_KEY = {"api/v1/ingest/cad/"}
+# Admin site: one capability for every admin URL; a representative sample is requested.
+ADMIN_SAMPLE = [
+    "/admin/",
+    "/admin/incidents/incident/",
+    "/admin/incidents/calltype/",
+    "/admin/feeds/feed/",
+    "/admin/feeds/deadletter/",
+    "/admin/auth/user/",
+]
+# Query strings a route needs to answer 200 when allowed.
+REQUIRED_QUERY = {"api/v1/events/": "?after=0"}
+ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            route = prefix + str(entry.pattern)
+            if route.startswith("admin/"):
+                continue
+            yield from walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def capability_of(callback: Any) -> str | None:
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    return getattr(view_class, "capability", None) or getattr(callback, "capability", None)
+
+
+ROUTES = sorted(walk(get_resolver().url_patterns))
+GUARDED = [(route, capability_of(cb)) for route, cb in ROUTES if route not in PUBLIC and route not in FEED_KEY]
+
+
+def test_every_route_is_guarded_or_declared_public() -> None:
+    undeclared = [route for route, capability in GUARDED if capability not in CAPABILITIES]
+    assert undeclared == [], f"routes without a capability in accounts.roles.CAPABILITIES: {undeclared}"
+    assert {route for route, _ in ROUTES} >= set(PUBLIC) | FEED_KEY
+
+
+def _client(role: str | None, make_user: Any) -> Client:
+    client = Client()
+    if role == "norole":
+        client.force_login(make_user("matrix-norole", None))
+    elif role is not None:
+        client.force_login(make_user(f"matrix-{role}", Role(role)))
+    return client
+
+
+def _concrete(route: str, incident_id: int) -> str:
+    return "/" + route.replace("<int:pk>", str(incident_id)) + REQUIRED_QUERY.get(route, "")
+
+
+def _assert_access(response: Any, *, allowed: bool, anonymous: bool, url: str, is_api: bool) -> None:
+    if allowed:
+        assert response.status_code == 200, f"{url}: expected 200, got {response.status_code}"
+    elif anonymous and not is_api:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    elif anonymous:
+        assert response.status_code == 401, f"{url}: expected 401, got {response.status_code}"
+    else:
+        assert response.status_code == 403, f"{url}: expected 403, got {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonymous"))
+@pytest.mark.parametrize(("route", "capability"), GUARDED, ids=[route for route, _ in GUARDED])
+def test_route_allows_exactly_the_roles_of_its_capability(
+    make_user: Any, role: str | None, route: str, capability: str
+) -> None:
+    incident = IncidentFactory()
+    url = _concrete(route, incident.id)
+    response = _client(role, make_user).get(url)
+    allowed = role in CAPABILITIES[capability]
+    _assert_access(response, allowed=allowed, anonymous=role is None, url=url, is_api=route.startswith("api/"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonymous"))
+@pytest.mark.parametrize("url", ADMIN_SAMPLE)
+def test_admin_site_is_for_the_admin_role_only(make_user: Any, role: str | None, url: str) -> None:
+    response = _client(role, make_user).get(url)
+    if role == Role.ADMIN:
+        assert response.status_code == 200, url
+    else:
+        # The admin site sends everyone else to its own login page.
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+@pytest.mark.django_db
+def test_public_routes_answer_without_login() -> None:
+    client = Client()
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/").status_code == 302

@@ -1,0 +1,163 @@
+"""User journey in headless Chromium against a real uvicorn + Celery worker on the test database:
+the analyst signs in, opens /ops/, and a CAD record posted to the ingest API appears live."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+from django.contrib.auth.hashers import make_password
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from accounts.roles import Role
+from incidents.models import Incident
+from tests.conftest import OUTPUT_DIR, cad_record, wait_until
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "analyst-browser-pass"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here by the
+    # test itself are still plain synchronous calls, so Django's async guard is lifted meanwhile.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, asgi_server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))  # type: ignore[attr-defined]
+    local = (asgi_server, asgi_server.replace("http://", "ws://"), "data:")
+    page.on(
+        "request",
+        lambda r: r.url.startswith(local) or page.problems.append(f"external request: {r.url}"),  # type: ignore[attr-defined]
+    )
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/ops/")
+    expect(page).to_have_url(f"{base}/accounts/login/?next=/ops/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/ops/")
+
+
+@pytest.fixture
+def analyst_login(make_user: Any) -> str:
+    user = make_user("browser-analyst", Role.ANALYST)
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    return user.username
+
+
+def test_posted_cad_record_appears_on_map_and_list_without_reload(
+    page: Page, asgi_server: str, worker: None, analyst_login: str, cad_feed: Any
+) -> None:
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
+    expect(page.locator("#open-total")).to_have_text("0")
+
+    _, key = cad_feed
+    posted_at = time.monotonic()
+    response = requests.post(
+        f"{asgi_server}/api/v1/ingest/cad/",
+        json={"records": [cad_record("BROWSER-1", received_at=datetime.now(UTC).isoformat())]},
+        headers={"Authorization": f"Api-Key {key}"},
+        timeout=10,
+    )
+    assert response.status_code == 202, response.text
+
+    row = page.locator('#incident-list li[data-external-id="BROWSER-1"]')
+    expect(row).to_be_visible(timeout=2_000)
+    incident_id = Incident.objects.get(external_id="BROWSER-1").id
+    marker = page.locator(f"path.incident-marker.incident-{incident_id}")
+    expect(marker).to_be_visible(timeout=2_000)
+    seconds_to_screen = time.monotonic() - posted_at
+    expect(row).to_contain_text("SHOTS FIRED")
+    expect(row).to_contain_text("2483 W HADLEY ST")
+    expect(page.locator("#open-total")).to_have_text("1")
+    expect(page.locator('.counter[data-priority="1"] b')).to_have_text("1")
+
+    # An update to the same CAD number changes the row in place: still one row, new status.
+    requests.post(
+        f"{asgi_server}/api/v1/ingest/cad/",
+        json={
+            "records": [
+                {
+                    "external_id": "BROWSER-1",
+                    "call_type": "SHOTS FIRED",
+                    "status": "on_scene",
+                    "received_at": datetime.now(UTC).isoformat(),
+                }
+            ]
+        },
+        headers={"Authorization": f"Api-Key {key}"},
+        timeout=10,
+    )
+    expect(row).to_contain_text("on scene", timeout=2_000)
+    expect(page.locator("#incident-list li")).to_have_count(1)
+
+    marker.click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("BROWSER-1")
+    page.wait_for_timeout(400)  # let the popup finish fading in before the screenshot
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT_DIR / "ops_map_live_incident.png"))
+    assert page.problems == []  # type: ignore[attr-defined]
+    print(f"ingest → marker on screen: {seconds_to_screen:.2f} s")
+
+
+def test_events_missed_during_a_disconnect_are_caught_up(
+    page: Page, asgi_server: str, worker: None, analyst_login: str, cad_feed: Any
+) -> None:
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
+    # Drop the socket and keep the browser offline so it cannot reconnect while the event happens.
+    page.context.set_offline(True)
+    page.evaluate("window.rtccLive.socket.close()")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "reconnecting")
+    _, key = cad_feed
+    requests.post(
+        f"{asgi_server}/api/v1/ingest/cad/",
+        json={"records": [cad_record("MISSED-1", priority=2, call_type="FIGHT")]},
+        headers={"Authorization": f"Api-Key {key}"},
+        timeout=10,
+    )
+    wait_until(lambda: Incident.objects.filter(external_id="MISSED-1").exists(), what="incident stored")
+    page.wait_for_timeout(1500)
+    expect(page.locator('#incident-list li[data-external-id="MISSED-1"]')).to_have_count(0)
+    page.context.set_offline(False)
+    expect(page.locator('#incident-list li[data-external-id="MISSED-1"]')).to_be_visible(timeout=10_000)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+
+
+def test_map_without_tiles_makes_no_outside_request(page: Page, asgi_server: str, analyst_login: str) -> None:
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#map.no-tiles")).to_be_visible()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
+    page.screenshot(path=str(OUTPUT_DIR / "ops_map_empty.png"))
+    assert page.problems == []  # type: ignore[attr-defined]
