@@ -22,16 +22,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Live operations: map, incident layer, event stream and catch-up.
     "ops.view": STAFF_ROLES,
     "incidents.read": STAFF_ROLES,
-    # Feed administration: dead letters, replay, API keys.
-    "feeds.manage": frozenset({Role.ADMIN}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.
     "admin.site": frozenset({Role.ADMIN}),
 }
 
-# Model permissions given to each group by the data migration, for the admin site and for
-# anyone reading `user.has_perm`; the capability map above is what the interfaces check.
+# Model permissions given to each group after every migrate (accounts.signals), for the admin
+# site and for anyone reading `user.has_perm`; the capability map above is what interfaces check.
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: ["incidents.view_incident", "incidents.view_calltype"],
     Role.SUPERVISOR: ["incidents.view_incident", "incidents.view_calltype"],

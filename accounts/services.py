@@ -31,7 +31,17 @@ def user_ensure_with_role(*, username: str, password: str, role: Role, email: st
         user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
         user.set_password(password)
         user.is_active = True
-        user.is_staff = role == Role.ADMIN
         user.save()
+        user_role_set(user=user, role=role)
+    return user
+
+
+def user_role_set(*, user: AbstractUser, role: Role) -> AbstractUser:
+    """Make `role` the user's only role; admins also get Django's staff flag for the admin site."""
+    with transaction.atomic():
+        role_groups_sync()
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])
         user.groups.set([Group.objects.get(name=role.value)])
+    user.__dict__.pop("_rtcc_roles", None)  # drop the per-request cache of accounts.roles.roles_of
     return user

@@ -18,7 +18,7 @@ class FeedAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        feed, key = services.feed_create(name=obj.name, kind=obj.kind, slug=obj.slug)
+        feed, key = services.feed_create(name=obj.name, kind=obj.kind, slug=obj.slug, enabled=obj.enabled)
         obj.pk = feed.pk
         messages.warning(request, f"API key for {feed.slug} (shown once, store it now): {key}")
 
@@ -45,7 +45,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
     list_filter = ("status", "feed")
     search_fields = ("external_id", "error")
     readonly_fields = [f.name for f in DeadLetter._meta.fields]
-    actions = ["replay"]
+    actions = ["replay", "discard"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -55,3 +55,9 @@ class DeadLetterAdmin(admin.ModelAdmin):
         ids = list(queryset.filter(status=DeadLetterStatus.OPEN).values_list("id", flat=True))
         result = services.dead_letters_replay(ids=ids)
         messages.info(request, f"Replayed {result['replayed']}, still failing {result['failed']}.")
+
+    @admin.action(description="Discard the selected dead letters (they stay listed, never replayed)")
+    def discard(self, request: HttpRequest, queryset: QuerySet[DeadLetter]) -> None:
+        ids = list(queryset.values_list("id", flat=True))
+        count = services.dead_letters_discard(ids=ids, reason=f"discarded by {request.user} in the admin")
+        messages.info(request, f"Discarded {count} dead letter(s).")

@@ -25,6 +25,10 @@ def feed_get_by_api_key(*, key: str) -> Feed | None:
     return feed
 
 
-def inbox_batches_stalled(*, older_than: timedelta = timedelta(seconds=60)) -> QuerySet[InboxBatch]:
-    """Batches accepted but not processed after `older_than` (e.g. the broker was down)."""
+def inbox_batches_stalled(*, older_than: timedelta = timedelta(minutes=5)) -> QuerySet[InboxBatch]:
+    """Batches accepted but not processed after `older_than` (e.g. the broker was down).
+
+    Five minutes keeps an ordinary backlog from being enqueued twice; a duplicate would be
+    harmless anyway (processing claims the batch and skips it when done).
+    """
     return InboxBatch.objects.filter(status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - older_than)

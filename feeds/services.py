@@ -9,6 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,7 +34,7 @@ def _new_key() -> tuple[str, str]:
     return prefix, f"rtcc_{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def feed_create(*, name: str, kind: str, slug: str = "") -> tuple[Feed, str]:
+def feed_create(*, name: str, kind: str, slug: str = "", enabled: bool = True) -> tuple[Feed, str]:
     """Register a feed and return it with its API key (the only time the key is visible)."""
     if kind not in pipeline.supported_kinds():
         raise InvalidInput(f"kind: feeds of kind {kind!r} are not supported yet")
@@ -40,7 +42,9 @@ def feed_create(*, name: str, kind: str, slug: str = "") -> tuple[Feed, str]:
     if Feed.objects.filter(name=name).exists() or Feed.objects.filter(slug=slug).exists():
         raise InvalidInput(f"name: a feed called {name!r} (slug {slug!r}) already exists")
     prefix, key = _new_key()
-    feed = Feed.objects.create(name=name, slug=slug, kind=kind, key_prefix=prefix, key_hash=hash_api_key(key))
+    feed = Feed.objects.create(
+        name=name, slug=slug, kind=kind, enabled=enabled, key_prefix=prefix, key_hash=hash_api_key(key)
+    )
     return feed, key
 
 
@@ -173,3 +177,15 @@ def dead_letters_replay(*, feed: Feed | None = None, ids: list[int] | None = Non
                     failed += 1
             DeadLetter.objects.bulk_update(locked, ["attempts", "status", "replayed_at", "error", "updated_at"])
     return {"replayed": replayed, "failed": failed}
+
+
+def dead_letters_discard(*, ids: list[int], reason: str) -> int:
+    """Close open dead letters that must not be replayed (garbage, test records); keeps them for audit."""
+    if not reason.strip():
+        raise InvalidInput("reason: say why these records are discarded")
+    now = timezone.now()
+    return DeadLetter.objects.filter(id__in=ids, status=DeadLetterStatus.OPEN).update(
+        status=DeadLetterStatus.DISCARDED,
+        error=Concat(F("error"), Value(f"\n[discarded: {reason.strip()}]")),
+        updated_at=now,
+    )

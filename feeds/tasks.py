@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -27,7 +28,7 @@ def process_inbox_batch(self, batch_id: str) -> str:  # type: ignore[no-untyped-
     try:
         batch = services.inbox_batch_process(batch_id=batch_id)
     except TRANSIENT_ERRORS as exc:
-        countdown = min(300, 2**self.request.retries) + self.request.retries * 0.37
+        countdown = min(300, 2**self.request.retries) + random.uniform(0, 1)  # jitter, not crypto
         raise self.retry(exc=exc, countdown=countdown) from exc
     except Exception as exc:
         # A bug or unexpected data: keep every record in the dead-letter store, never drop them.

@@ -75,22 +75,24 @@ def cad_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> Handler
     call_types = services.call_type_priorities(
         codes={data.get("final_call_type") or data["call_type"] for _, data in valid}
     )
-    # A new incident needs a priority; an update may leave it out and keep the stored one.
+    # A new incident takes the feed's priority or its call type's default; an update that
+    # leaves priority out keeps the stored one (analysts' view must not jump on a re-send).
     has_priority = selectors.incident_external_ids_existing(
         source=feed.slug, external_ids=[data["external_id"] for _, data in valid]
     )
     for index, data in valid:
-        item = services.incident_data_normalise(data=data, call_types=call_types)
-        if "priority" in item:
-            has_priority.add(item["external_id"])
-        elif item["external_id"] not in has_priority:
+        item = services.incident_data_normalise(data=data)
+        if "priority" not in item and item["external_id"] not in has_priority:
             code = data.get("final_call_type") or data["call_type"]
-            error = (
-                f"priority: not given, and call type {code!r} is not in the call-type table "
-                "(add it in the admin, then replay the dead letter)"
-            )
-            result.failures.append(_failure(index, records[index], error))
-            continue
+            if code not in call_types:
+                error = (
+                    f"priority: not given, and call type {code!r} is not in the call-type table "
+                    "(add it in the admin, then replay the dead letter)"
+                )
+                result.failures.append(_failure(index, records[index], error))
+                continue
+            item["priority"] = call_types[code]
+        has_priority.add(item["external_id"])
         normalised.append((index, item))
 
     services.incidents_upsert(source=feed.slug, items=[item for _, item in normalised])

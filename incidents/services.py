@@ -58,13 +58,11 @@ def call_type_priorities(*, codes: Iterable[str]) -> dict[str, int]:
     return dict(CallType.objects.filter(code__in=set(codes)).values_list("code", "default_priority"))
 
 
-def incident_data_normalise(*, data: dict[str, Any], call_types: dict[str, int]) -> IncidentData:
-    """Turn a validated CAD record into incident fields (priority from the call-type table if absent)."""
+def incident_data_normalise(*, data: dict[str, Any]) -> IncidentData:
+    """Turn a validated CAD record into incident fields (the location checked against the service area)."""
     item: IncidentData = {key: value for key, value in data.items() if key in UPSERT_FIELDS or key == "external_id"}  # type: ignore[assignment]
-    if data.get("priority") is None:
-        code = data.get("final_call_type") or data["call_type"]
-        if code in call_types:
-            item["priority"] = call_types[code]
+    if item.get("priority") is None:
+        item.pop("priority", None)
     if "latitude" in data or "longitude" in data:
         item["location"], item["location_status"] = _locate(data.get("latitude"), data.get("longitude"))
     return item

@@ -13,7 +13,7 @@ from django.conf import settings
 from rtcc import realtime, selectors
 
 CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
+CLOSE_FORBIDDEN = 4403  # codes shared with rtcc.selectors.socket_close_code and static/js/live.js
 
 
 class OpsConsumer(AsyncJsonWebsocketConsumer):
@@ -30,6 +30,9 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         if not streams:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.user_id = user.pk
+        session = self.scope.get("session")
+        self.session_key = session.session_key if session is not None else None
         self.joined = [realtime.group_for_stream(stream) for stream in streams]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -55,7 +58,15 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "events", "events": message["events"]})
 
     async def _heartbeat(self) -> None:
+        # Each beat also re-checks access, so a deactivated user, a removed role or a signed-out
+        # session loses the live feed within one interval, not at the next reconnect.
         while True:
             await asyncio.sleep(settings.RTCC_WS_HEARTBEAT_SECONDS)
+            code = await database_sync_to_async(selectors.socket_close_code)(
+                user_id=self.user_id, session_key=self.session_key
+            )
+            if code is not None:
+                await self.close(code=code)
+                return
             latest = await database_sync_to_async(selectors.latest_seq)()
             await self.send_json({"type": "heartbeat", "latest_seq": latest})

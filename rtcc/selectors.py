@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Max
 
 from accounts.roles import has_capability
@@ -32,3 +34,13 @@ def events_after(
 
 def latest_seq() -> int:
     return OutboxEvent.objects.aggregate(m=Max("seq"))["m"] or 0
+
+
+def socket_close_code(*, user_id: int, session_key: str | None) -> int | None:
+    """Re-check an open socket: 4401 when the user or session is gone, 4403 when no stream is left."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or (session_key is not None and not SessionStore().exists(session_key)):
+        return 4401
+    if not streams_visible_to(user=user):
+        return 4403
+    return None

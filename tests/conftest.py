@@ -189,3 +189,16 @@ def fast_password_hashing(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_stray_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Async tests leave connections in asgiref's thread pool; end them so the test DB can be dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -41,7 +41,12 @@ export class LiveStream {
       this.catchUp();
     } else if (message.type === "events") {
       this.pending.push(...message.events);
-      if (!this.catchingUp) this.flush();
+      if (this.catchingUp) return;
+      // Broadcasts from different workers can overtake each other: when the next seq is not the
+      // one we expect, let the outbox say what exists (a rolled-back write leaves a real gap).
+      const next = Math.min(...message.events.map((event) => event.seq));
+      if (next > this.lastSeq + 1) this.catchUp();
+      else this.flush();
     } else if (message.type === "heartbeat" && message.latest_seq > this.lastSeq) {
       this.catchUp();
     }

@@ -161,3 +161,11 @@ def test_map_without_tiles_makes_no_outside_request(page: Page, asgi_server: str
     expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
     page.screenshot(path=str(OUTPUT_DIR / "ops_map_empty.png"))
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_api_docs_render_from_local_files(page: Page, asgi_server: str, analyst_login: str) -> None:
+    sign_in(page, asgi_server, analyst_login)
+    page.goto(f"{asgi_server}/api/docs/")
+    expect(page.locator(".swagger-ui .title")).to_contain_text("RTCC Ops API", timeout=10_000)
+    expect(page.get_by_text("/api/v1/ingest/cad/")).to_be_visible()
+    assert page.problems == []  # type: ignore[attr-defined]

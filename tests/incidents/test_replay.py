@@ -86,3 +86,20 @@ def test_replay_posts_through_the_api_and_calls_open_then_close(asgi_server: str
     assert (incident.call_type, incident.address, incident.district) == ("ENTRY AUTOS", "2900 W OKLAHOMA AV", "6")
     assert incident.disposition == "To be Filed"
     assert incident.dispatched_at <= incident.arrived_at <= incident.closed_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replay_stops_at_once_on_a_refused_key(asgi_server: str) -> None:
+    with pytest.raises(CommandError, match="--key: the server refused"):
+        call_command(
+            "replay_calls",
+            str(DEMO_CSV),
+            "--limit",
+            "1",
+            "--speed",
+            "100000",
+            "--url",
+            asgi_server,
+            "--key",
+            "rtcc_00000000_wrong",
+        )

@@ -160,3 +160,13 @@ def test_update_of_a_stored_incident_needs_no_priority(feed: Feed) -> None:
     del update["priority"]
     assert process(feed, [update]).failures == []
     assert Incident.objects.get().priority == 2
+
+
+@pytest.mark.django_db
+def test_update_without_priority_keeps_the_feeds_priority_over_the_call_type_default(feed: Feed) -> None:
+    call_type_upsert(code="FIGHT", default_priority=2)
+    process(feed, [cad_record("C-1", call_type="FIGHT", priority=1)])
+    update = cad_record("C-1", call_type="FIGHT", status="dispatched")
+    del update["priority"]
+    process(feed, [update])
+    assert Incident.objects.get().priority == 1

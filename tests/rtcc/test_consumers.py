@@ -127,3 +127,32 @@ async def test_ping_is_answered_and_commands_are_not_accepted(analyst: Any) -> N
     await communicator.send_json_to({"type": "incident.close", "id": 1})
     assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
+
+
+async def test_heartbeat_carries_the_latest_seq(analyst: Any, settings: Any) -> None:
+    settings.RTCC_WS_HEARTBEAT_SECONDS = 0.2
+    communicator = await connect(await sync_to_async(session_cookie)(analyst))
+    await communicator.receive_json_from(timeout=5)
+    await sync_to_async(upsert)("HB-1")
+    events = await communicator.receive_json_from(timeout=5)
+    beat = await communicator.receive_json_from(timeout=5)
+    assert beat == {"type": "heartbeat", "latest_seq": events["events"][0]["seq"]}
+    await communicator.disconnect()
+
+
+async def test_removing_the_role_closes_an_open_socket_with_4403(analyst: Any, settings: Any) -> None:
+    settings.RTCC_WS_HEARTBEAT_SECONDS = 0.2
+    communicator = await connect(await sync_to_async(session_cookie)(analyst))
+    await communicator.receive_json_from(timeout=5)
+    await sync_to_async(analyst.groups.clear)()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+
+
+async def test_signing_out_closes_an_open_socket_with_4401(analyst: Any, settings: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    settings.RTCC_WS_HEARTBEAT_SECONDS = 0.2
+    communicator = await connect(await sync_to_async(session_cookie)(analyst))
+    await communicator.receive_json_from(timeout=5)
+    await sync_to_async(lambda: Session.objects.all().delete())()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}

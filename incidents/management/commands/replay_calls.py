@@ -97,6 +97,8 @@ class Command(BaseCommand):
             else:
                 if response.status_code == 202:
                     return
+                if response.status_code in (401, 403):
+                    raise CommandError(f"--key: the server refused the feed key ({response.text[:200]})")
                 if 400 <= response.status_code < 500:
                     # The server refused the batch for a reason a retry will not fix: report, move on.
                     self.stderr.write(f"batch refused ({response.status_code}): {response.text[:500]}")

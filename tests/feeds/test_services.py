@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from feeds import services
+from feeds.models import DeadLetter, InboxBatch
+from rtcc.errors import InvalidInput
+from tests.conftest import cad_record
+
+
+@pytest.fixture
+def letter(cad_feed: Any) -> DeadLetter:
+    feed, _ = cad_feed
+    batch = InboxBatch.objects.create(feed=feed, records=[cad_record("G-1")], record_count=1, status="partial")
+    return DeadLetter.objects.create(batch=batch, feed=feed, record_index=0, record=batch.records[0], error="bad")
+
+
+@pytest.mark.django_db
+def test_discarded_dead_letter_is_kept_but_never_replayed(letter: DeadLetter) -> None:
+    assert services.dead_letters_discard(ids=[letter.id], reason="test record from vendor") == 1
+    letter.refresh_from_db()
+    assert letter.status == "discarded"
+    assert "test record from vendor" in letter.error
+    assert services.dead_letters_replay() == {"replayed": 0, "failed": 0}
+
+
+@pytest.mark.django_db
+def test_discard_needs_a_reason(letter: DeadLetter) -> None:
+    with pytest.raises(InvalidInput, match="reason"):
+        services.dead_letters_discard(ids=[letter.id], reason=" ")
+
+
+@pytest.mark.django_db
+def test_replay_command_names_an_unknown_feed() -> None:
+    with pytest.raises(CommandError, match="--feed"):
+        call_command("replay_dead_letters", "--feed", "nope")
+
+
+@pytest.mark.django_db
+def test_create_feed_prints_a_working_key_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from feeds.selectors import feed_get_by_api_key
+
+    call_command("create_feed", "County CAD", "--kind", "cad")
+    key = capsys.readouterr().out.strip()
+    assert feed_get_by_api_key(key=key).slug == "county-cad"
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_feed", "County CAD")
+    with pytest.raises(CommandError, match="kind"):
+        call_command("create_feed", "Sensors", "--kind", "weather")
