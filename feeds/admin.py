@@ -31,7 +31,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(InboxBatch)
 class InboxBatchAdmin(admin.ModelAdmin):
-    list_display = ("id", "feed", "record_count", "status", "processed_count", "dead_letter_count", "received_at")
+    list_display = ("received_at", "feed", "status", "record_count", "processed_count", "dead_letter_count", "id")
     list_filter = ("status", "feed")
     readonly_fields = [f.name for f in InboxBatch._meta.fields]
 

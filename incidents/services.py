@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.choices import IncidentStatus, LocationStatus
+from incidents.choices import OPEN_STATUSES, IncidentStatus, LocationStatus
 from incidents.events import publish_incidents_changed
 from incidents.models import CallType, Incident
 
@@ -138,3 +138,18 @@ def call_type_upsert(*, code: str, default_priority: int, description: str = "")
             code=code, defaults={"default_priority": default_priority, "description": description}
         )
     return call_type
+
+
+def incidents_close_open(*, source: str, disposition: str) -> int:
+    """Close every open incident of a source (e.g. calls a stopped replay or CAD never closed)."""
+    with transaction.atomic(durable=True):
+        open_ids = list(
+            Incident.objects.filter(source=source, status__in=OPEN_STATUSES).values_list("external_id", flat=True)
+        )
+        now = timezone.now()
+        items: list[IncidentData] = [
+            {"external_id": external_id, "status": IncidentStatus.CLOSED, "closed_at": now, "disposition": disposition}
+            for external_id in open_ids
+        ]
+        incidents_upsert(source=source, items=items)
+    return len(open_ids)

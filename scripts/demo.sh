@@ -25,7 +25,8 @@ stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 .venv/bin/uvicorn rtcc.asgi:application --host "$HOST" --port "$PORT" --no-access-log >"$LOGS/web.log" 2>&1 &
 pids+=($!)
@@ -40,7 +41,9 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://${HOST}:${PORT}/healthz" >/dev/null || { echo "web server did not start; see $LOGS/web.log" >&2; exit 1; }
 
-.venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop \
+# Each demo run gets its own CAD numbers, so calls of an earlier run are never "reopened".
+RUN_SUFFIX="-R$(date +%y%m%d%H%M%S)"
+.venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop --suffix "$RUN_SUFFIX" \
   --url "http://${HOST}:${PORT}" --key-file .demo/cad-feed.key >"$LOGS/replay.log" 2>&1 &
 pids+=($!)
 

@@ -12,7 +12,7 @@ from accounts.roles import Role
 from accounts.services import user_ensure_with_role
 from feeds import services as feed_services
 from feeds.models import Feed
-from incidents.services import call_type_upsert
+from incidents.services import call_type_upsert, incidents_close_open
 
 DEMO_USERS = {
     Role.ANALYST: "rtcc-analyst-demo",
@@ -53,4 +53,9 @@ class Command(BaseCommand):
             key_file.parent.mkdir(parents=True, exist_ok=True)
             key_file.write_text(key + "\n")
             os.chmod(key_file, 0o600)
-        self.stdout.write(f"demo users: {len(DEMO_USERS)}, call types: {len(rows)}, feed key in {key_file}")
+        # A stopped demo leaves calls open; close them so the map starts with this run's calls only.
+        closed = incidents_close_open(source=feed.slug, disposition="Closed by demo_setup (earlier demo run)")
+        self.stdout.write(
+            f"demo users: {len(DEMO_USERS)}, call types: {len(rows)}, feed key in {key_file}, "
+            f"earlier demo calls closed: {closed}"
+        )

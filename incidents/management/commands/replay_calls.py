@@ -31,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="Start again when done (CAD numbers get -L2, -L3…).")
         parser.add_argument("--keep-times", action="store_true", help="Send the source times unchanged.")
         parser.add_argument("--tick", type=float, default=0.5, help="Seconds between posts.")
+        parser.add_argument("--suffix", default="", help="Appended to every CAD number (e.g. a run id).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["speed"] <= 0:
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         session.headers["Authorization"] = f"Api-Key {key}"
         loop = 1
         while True:
-            suffix = "" if loop == 1 else f"-L{loop}"
+            suffix = options["suffix"] + ("" if loop == 1 else f"-L{loop}")
             sent = self.replay(rows, suffix=suffix, session=session, endpoint=endpoint, options=options)
             self.stdout.write(f"replay pass {loop} done: {sent} messages")
             if not options["loop"]:
