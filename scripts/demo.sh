@@ -43,7 +43,7 @@ curl -fsS "http://${HOST}:${PORT}/healthz" >/dev/null || { echo "web server did 
 
 # Each demo run gets its own CAD numbers, so calls of an earlier run are never "reopened".
 RUN_SUFFIX="-R$(date +%y%m%d%H%M%S)"
-.venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop --suffix "$RUN_SUFFIX" \
+.venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop --suffix="$RUN_SUFFIX" \
   --url "http://${HOST}:${PORT}" --key-file .demo/cad-feed.key >"$LOGS/replay.log" 2>&1 &
 pids+=($!)
 
