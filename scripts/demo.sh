@@ -42,7 +42,7 @@ done
 curl -fsS "http://${HOST}:${PORT}/healthz" >/dev/null || { echo "web server did not start; see $LOGS/web.log" >&2; exit 1; }
 
 # Each demo run gets its own CAD numbers, so calls of an earlier run are never "reopened".
-RUN_SUFFIX="-R$(date +%y%m%d%H%M%S)"
+RUN_SUFFIX="-R$(date +%d%H%M%S)"
 .venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop --suffix="$RUN_SUFFIX" \
   --url "http://${HOST}:${PORT}" --key-file .demo/cad-feed.key >"$LOGS/replay.log" 2>&1 &
 pids+=($!)
