@@ -76,7 +76,7 @@ if [ "$(pg_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname='${DB_N
   log "creating database ${DB_NAME}"
   pg_admin -d postgres -c "CREATE DATABASE ${DB_NAME} OWNER ${DB_USER}"
 fi
-pg_admin -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+pg_admin -d "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 
 # --- Python virtualenv from the lock files ---------------------------------------------------
 lock_sum=$(cat requirements.lock requirements-dev.lock | sha256sum | cut -d' ' -f1)
