@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -25,10 +26,13 @@ def feed_get_by_api_key(*, key: str) -> Feed | None:
     return feed
 
 
-def inbox_batches_stalled(*, older_than: timedelta = timedelta(minutes=5)) -> QuerySet[InboxBatch]:
-    """Batches accepted but not processed after `older_than` (e.g. the broker was down).
+def inbox_batches_stalled(*, older_than: timedelta | None = None) -> QuerySet[InboxBatch]:
+    """Batches accepted but not processed after RTCC_INBOX_STALE_SECONDS (broker down, task lost).
 
-    Five minutes keeps an ordinary backlog from being enqueued twice; a duplicate would be
-    harmless anyway (processing claims the batch and skips it when done).
+    The default five minutes keeps an ordinary backlog from being enqueued twice; a duplicate
+    would be harmless anyway (processing claims the batch and skips it when done).
     """
-    return InboxBatch.objects.filter(status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - older_than)
+    age = older_than if older_than is not None else timedelta(seconds=settings.RTCC_INBOX_STALE_SECONDS)
+    return InboxBatch.objects.filter(status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - age).order_by(
+        "received_at"
+    )

@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "feeds-requeue-stalled-batches": {
         "task": "feeds.tasks.requeue_stalled_batches",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("RTCC_INBOX_SWEEP_SECONDS", "60")),
     },
     "rtcc-prune-outbox": {
         "task": "rtcc.tasks.prune_outbox",

@@ -216,6 +216,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# An ingest request must not hang while Redis is down: try briefly, then leave the batch to the
+# inbox sweeper (the inbox table, not the broker, is the source of truth).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+RTCC_INBOX_SWEEP_SECONDS = float(os.environ.get("RTCC_INBOX_SWEEP_SECONDS", "60"))
+RTCC_INBOX_STALE_SECONDS = float(os.environ.get("RTCC_INBOX_STALE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Map: no tiles by default (no internet on many RTCC networks); set RTCC_TILE_URL to a local tile server.

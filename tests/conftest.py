@@ -89,29 +89,63 @@ def cad_record(external_id: str = "CAD-1", **overrides: Any) -> dict[str, Any]:
 # --- real background processes -------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _process_env() -> dict[str, str]:
+def _process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     db = settings.DATABASES["default"]
     url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = dict(os.environ)
     env.update({"DATABASE_URL": url, "DATABASE_CONN_MAX_AGE": "0", "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1"})
+    env.update(extra or {})
     return env
 
 
-def _start(name: str, args: list[str]) -> tuple[subprocess.Popen[bytes], Path]:
+def _start(name: str, args: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], Path]:
     OUTPUT_DIR.mkdir(exist_ok=True)
     log_path = OUTPUT_DIR / f"{name}.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(args, cwd=ROOT, env=_process_env(), stdout=log, stderr=subprocess.STDOUT)
+    log = log_path.open("ab")
+    process = subprocess.Popen(args, cwd=ROOT, env=_process_env(env), stdout=log, stderr=subprocess.STDOUT)
     return process, log_path
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+BIN = Path(sys.executable).parent
+
+
+def start_worker(name: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], Path]:
+    """A real `celery worker` (solo pool: one process, so kill -9 really kills it)."""
+    (OUTPUT_DIR / f"{name}.log").unlink(missing_ok=True)
+    process, log = _start(
+        name, [str(BIN / "celery"), "-A", "rtcc", "worker", "--pool", "solo", "-l", "info", "-n", f"{name}@%h"], env
+    )
+    _wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, timeout=60, what=name, log=log)
+    assert process.poll() is None, log.read_text()
+    return process, log
+
+
+def start_uvicorn(name: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A real uvicorn serving rtcc.asgi on a free port; returns the process and its base URL."""
+    port = free_port()
+    process, log = _start(
+        name, [str(BIN / "uvicorn"), "rtcc.asgi:application", "--host", "127.0.0.1", "--port", str(port)], env
+    )
+
+    def up() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return process.poll() is not None
+
+    _wait_for(up, timeout=60, what=name, log=log)
+    assert process.poll() is None, log.read_text()
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -135,15 +169,9 @@ def _wait_for(predicate: Callable[[], bool], *, timeout: float, what: str, log: 
 def celery_worker_process(django_db_setup: None, django_db_blocker: Any) -> Iterator[subprocess.Popen[bytes]]:
     """A real `celery worker` process consuming the test Redis database."""
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # drop tasks left by earlier runs
-    bin_dir = Path(sys.executable).parent
-    process, log = _start(
-        "celery-worker",
-        [str(bin_dir / "celery"), "-A", "rtcc", "worker", "--pool", "solo", "-l", "info", "-n", "test@%h"],
-    )
-    _wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, timeout=60, what="worker", log=log)
-    assert process.poll() is None, log.read_text()
+    process, _ = start_worker("celery-worker")
     yield process
-    _stop(process)
+    stop_process(process)
 
 
 @pytest.fixture
@@ -158,24 +186,9 @@ def worker(celery_worker_process: subprocess.Popen[bytes], transactional_db: Non
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup: None) -> Iterator[str]:
     """A real uvicorn serving rtcc.asgi (HTTP + WebSocket) on a free port; yields its base URL."""
-    port = _free_port()
-    bin_dir = Path(sys.executable).parent
-    process, log = _start(
-        "uvicorn",
-        [str(bin_dir / "uvicorn"), "rtcc.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-    )
-
-    def up() -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            return process.poll() is not None
-
-    _wait_for(up, timeout=60, what="uvicorn", log=log)
-    assert process.poll() is None, log.read_text()
-    yield f"http://127.0.0.1:{port}"
-    _stop(process)
+    process, url = start_uvicorn("uvicorn")
+    yield url
+    stop_process(process)
 
 
 def wait_until(predicate: Callable[[], bool], *, timeout: float = 20, what: str = "condition") -> None:

@@ -50,3 +50,19 @@ def test_create_feed_prints_a_working_key_once(capsys: pytest.CaptureFixture[str
         call_command("create_feed", "County CAD")
     with pytest.raises(CommandError, match="kind"):
         call_command("create_feed", "Sensors", "--kind", "weather")
+
+
+@pytest.mark.parametrize("task_name", ["feeds.tasks.requeue_stalled_batches", "rtcc.tasks.prune_outbox"])
+def test_periodic_tasks_have_consistent_time_limits(task_name: str) -> None:
+    # Celery refuses to send a task whose soft limit exceeds its hard limit (beat would fail forever).
+    from django.conf import settings
+
+    from django.utils.module_loading import import_string
+
+    from rtcc.celery import app
+
+    task = import_string(task_name)
+    soft = task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+    hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+    assert soft <= hard
+    assert task_name in {entry["task"] for entry in app.conf.beat_schedule.values()}
