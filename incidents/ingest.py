@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from feeds.models import Feed
@@ -46,6 +49,14 @@ class CadRecordSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        latest_allowed = timezone.now() + timedelta(seconds=settings.RTCC_INGEST_MAX_FUTURE_SECONDS)
+        future = {
+            name: [f"More than {settings.RTCC_INGEST_MAX_FUTURE_SECONDS} s in the future (sender's clock?)."]
+            for name in ("received_at", "dispatched_at", "arrived_at", "closed_at")
+            if attrs.get(name) is not None and attrs[name] > latest_allowed
+        }
+        if future:
+            raise serializers.ValidationError(future)
         has_lat = attrs.get("latitude") is not None
         has_lon = attrs.get("longitude") is not None
         if has_lat != has_lon:

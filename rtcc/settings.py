@@ -149,6 +149,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Ingest bodies above this are refused with 413 before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("RTCC_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
 RTCC_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_INGEST_MAX_RECORDS", "5000"))
+# Times further ahead than this are refused as clock errors.
+RTCC_INGEST_MAX_FUTURE_SECONDS = int(os.environ.get("RTCC_INGEST_MAX_FUTURE_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -24,13 +24,23 @@ def validate_batch(*, body: Any, record_serializer: type[serializers.Serializer]
     if len(records) > limit:
         raise InvalidInput(f"records: at most {limit} records per batch, got {len(records)}.")
     problems: list[dict[str, Any]] = []
+    first_index: dict[Any, int] = {}
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             problems.append({"index": index, "errors": {"record": ["Expected a JSON object."]}})
             continue
         serializer = record_serializer(data=record)
-        if not serializer.is_valid():
-            problems.append({"index": index, "external_id": record.get("external_id"), "errors": serializer.errors})
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        external_id = record.get("external_id")
+        if isinstance(external_id, str | int) and external_id in first_index:
+            # One record per id per batch: the order of two updates in one batch is the sender's guess.
+            errors.setdefault("external_id", []).append(
+                f"Duplicate in this batch (first at record {first_index[external_id]}); send updates in later batches."
+            )
+        elif isinstance(external_id, str | int):
+            first_index[external_id] = index
+        if errors:
+            problems.append({"index": index, "external_id": external_id, "errors": errors})
     if problems:
         first = problems[0]
         fields = ", ".join(sorted(first["errors"]))

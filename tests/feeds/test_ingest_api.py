@@ -47,6 +47,8 @@ def test_valid_batch_is_persisted_before_202(feed_client: APIClient, django_capt
         ({"records": [cad_record(status="finished")]}, "status"),
         ({"records": [cad_record(latitdue=43.0)]}, "latitdue"),
         ({"records": [cad_record(external_id="X" * 65)]}, "external_id"),
+        ({"records": [cad_record(received_at="2099-01-01T00:00:00Z")]}, "received_at"),
+        ({"records": [cad_record(closed_at="2099-01-01T00:00:00Z")]}, "closed_at"),
     ],
 )
 def test_bad_record_is_refused_naming_the_field(feed_client: APIClient, body: Any, field: str) -> None:
@@ -181,3 +183,14 @@ def test_api_key_is_stored_hashed(cad_feed: Any) -> None:
     feed.refresh_from_db()
     assert key not in (feed.key_hash, feed.key_prefix)
     assert len(feed.key_hash) == 64
+
+
+@pytest.mark.django_db
+def test_duplicate_ids_inside_one_batch_are_refused_naming_both_records(feed_client: APIClient) -> None:
+    records = [cad_record("D-1"), cad_record("D-2"), cad_record("D-1", status="closed")]
+    response = post(feed_client, {"records": records})
+    assert response.status_code == 400
+    (problem,) = response.json()["details"]["records"]
+    assert problem["index"] == 2
+    assert "Duplicate in this batch (first at record 0)" in problem["errors"]["external_id"][0]
+    assert InboxBatch.objects.count() == 0

@@ -56,7 +56,6 @@ def test_create_feed_prints_a_working_key_once(capsys: pytest.CaptureFixture[str
 def test_periodic_tasks_have_consistent_time_limits(task_name: str) -> None:
     # Celery refuses to send a task whose soft limit exceeds its hard limit (beat would fail forever).
     from django.conf import settings
-
     from django.utils.module_loading import import_string
 
     from rtcc.celery import app

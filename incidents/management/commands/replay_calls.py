@@ -69,8 +69,12 @@ class Command(BaseCommand):
         while queue:
             sim_now = sim_start + timedelta(seconds=(time.monotonic() - real_start) * options["speed"])
             due: list[Message] = []
-            while queue and queue[0].due <= sim_now and len(due) < BATCH_LIMIT:
-                due.append(heapq.heappop(queue))
+            in_batch: set[str] = set()
+            # One message per CAD number per batch (the API refuses duplicates inside a batch).
+            while queue and queue[0].due <= sim_now and len(due) < BATCH_LIMIT and queue[0].external_id not in in_batch:
+                message = heapq.heappop(queue)
+                in_batch.add(message.external_id)
+                due.append(message)
             if due:
                 records = [self.stamp(m, received_at, keep_times=options["keep_times"]) for m in due]
                 self.post(session, endpoint, records)
