@@ -12,12 +12,6 @@ class IncidentStatus(models.TextChoices):
 OPEN_STATUSES = (IncidentStatus.RECEIVED, IncidentStatus.DISPATCHED, IncidentStatus.ON_SCENE)
 
 
-class LocationStatus(models.TextChoices):
-    OK = "ok", "Located"
-    MISSING = "missing", "No coordinates given"
-    OUT_OF_AREA = "out_of_area", "Outside the service area"
-
-
 class Priority(models.IntegerChoices):
     P1 = 1, "P1 (emergency)"
     P2 = 2, "P2 (urgent)"

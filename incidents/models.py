@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib.gis.db import models
 from django.db.models import Q
 
-from incidents.choices import IncidentStatus, LocationStatus, Priority
+from incidents.choices import IncidentStatus, Priority
+from rtcc.geo import LocationStatus
 
 
 class CallType(models.Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.choices import OPEN_STATUSES, IncidentStatus, LocationStatus
+from incidents.choices import OPEN_STATUSES, IncidentStatus
 from incidents.events import publish_incidents_changed
 from incidents.models import CallType, Incident
+from rtcc.geo import LocationStatus, locate
 
 # Fields a CAD update may carry; a field left out of an update keeps its stored value.
 UPSERT_FIELDS = (
@@ -64,17 +64,8 @@ def incident_data_normalise(*, data: dict[str, Any]) -> IncidentData:
     if item.get("priority") is None:
         item.pop("priority", None)
     if "latitude" in data or "longitude" in data:
-        item["location"], item["location_status"] = _locate(data.get("latitude"), data.get("longitude"))
+        item["location"], item["location_status"] = locate(data.get("latitude"), data.get("longitude"))
     return item
-
-
-def _locate(latitude: float | None, longitude: float | None) -> tuple[Point | None, str]:
-    if latitude is None or longitude is None or (latitude == 0 and longitude == 0):
-        return None, LocationStatus.MISSING
-    min_lon, min_lat, max_lon, max_lat = settings.RTCC_SERVICE_AREA
-    if not (min_lon <= longitude <= max_lon and min_lat <= latitude <= max_lat):
-        return None, LocationStatus.OUT_OF_AREA
-    return Point(longitude, latitude, srid=4326), LocationStatus.OK
 
 
 def incidents_upsert(*, source: str, items: list[IncidentData]) -> tuple[list[Incident], list[Incident]]:

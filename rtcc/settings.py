@@ -232,7 +232,7 @@ RTCC_TILE_ATTRIBUTION = os.environ.get("RTCC_TILE_ATTRIBUTION", "")
 RTCC_MAP_CENTER = [float(x) for x in env_list("RTCC_MAP_CENTER", "43.05,-87.95")]
 RTCC_MAP_ZOOM = int(os.environ.get("RTCC_MAP_ZOOM", "11"))
 # Records outside this lon/lat box keep no location and are flagged out of area.
-RTCC_SERVICE_AREA = [float(x) for x in env_list("RTCC_SERVICE_AREA", "-88.10,42.84,-87.80,43.20")]
+RTCC_SERVICE_AREA = [float(x) for x in env_list("RTCC_SERVICE_AREA", "-88.20,42.80,-87.70,43.30")]
 RTCC_EVENT_RETENTION_DAYS = int(os.environ.get("RTCC_EVENT_RETENTION_DAYS", "7"))
 RTCC_WS_HEARTBEAT_SECONDS = float(os.environ.get("RTCC_WS_HEARTBEAT_SECONDS", "15"))
 
