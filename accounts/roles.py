@@ -22,6 +22,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Live operations: map, incident layer, event stream and catch-up.
     "ops.view": STAFF_ROLES,
     "incidents.read": STAFF_ROLES,
+    "alerts.read": STAFF_ROLES,
+    "shots.read": STAFF_ROLES,
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.
@@ -30,13 +32,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 # Model permissions given to each group after every migrate (accounts.signals), for the admin
 # site and for anyone reading `user.has_perm`; the capability map above is what interfaces check.
+STAFF_VIEW_PERMISSIONS = [
+    "incidents.view_incident",
+    "incidents.view_calltype",
+    "alerts.view_alert",
+    "shots.view_shotsfired",
+]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    Role.ANALYST: ["incidents.view_incident", "incidents.view_calltype"],
-    Role.SUPERVISOR: ["incidents.view_incident", "incidents.view_calltype"],
+    Role.ANALYST: STAFF_VIEW_PERMISSIONS,
+    Role.SUPERVISOR: STAFF_VIEW_PERMISSIONS,
     Role.ADMIN: [
-        "incidents.view_incident",
+        *STAFF_VIEW_PERMISSIONS,
         "incidents.change_incident",
-        "incidents.view_calltype",
         "incidents.add_calltype",
         "incidents.change_calltype",
         "incidents.delete_calltype",
@@ -46,6 +53,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "feeds.view_inboxbatch",
         "feeds.view_deadletter",
         "feeds.change_deadletter",
+        "shots.change_shotsfired",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -43,3 +43,9 @@ def incident_external_ids_existing(*, source: str, external_ids: list[str]) -> s
     return set(
         Incident.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", flat=True)
     )
+
+
+def incident_ids_by_external_id(*, source: str, external_ids: list[str]) -> dict[str, int]:
+    """Primary keys of a feed's incidents by CAD number (for records linked to an incident)."""
+    rows = Incident.objects.filter(source=source, external_id__in=external_ids).values_list("external_id", "id")
+    return dict(rows)

@@ -24,6 +24,8 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "zoom": settings.RTCC_MAP_ZOOM,
         "heartbeatSeconds": settings.RTCC_WS_HEARTBEAT_SECONDS,
         "listUrl": reverse("api-incident-list"),
+        "shotsUrl": reverse("api-shots-layer"),
+        "alertsUrl": reverse("api-alert-list"),
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "accounts",
     "feeds",
     "incidents",
+    "alerts",
+    "shots",
     "cameras",
     "lpr",
     "analytics",
@@ -188,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": "incidents.choices.IncidentStatus",
+        "AlertStatusEnum": "alerts.choices.AlertStatus",
+    },
     # Swagger UI from the installed sidecar package: no CDN request from the docs page.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

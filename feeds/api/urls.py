@@ -4,4 +4,5 @@ from feeds.api import views
 
 urlpatterns = [
     path("ingest/cad/", views.CadIngestApi.as_view(), name="api-ingest-cad"),
+    path("ingest/shots/", views.ShotsIngestApi.as_view(), name="api-ingest-shots"),
 ]

@@ -13,6 +13,7 @@ from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
 from feeds.choices import FeedKind
 from feeds.models import Feed
 from incidents.ingest import CadBatchSerializer
+from shots.ingest import ShotsBatchSerializer
 
 
 class IsFeedOfKind(BasePermission):
@@ -60,6 +61,39 @@ class CadIngestApi(IngestApi):
                             "latitude": 43.1128,
                             "longitude": -87.9567,
                             "district": "4",
+                        }
+                    ]
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class ShotsIngestApi(IngestApi):
+    """Gunshot detections from an acoustic sensor vendor: `{"records": [<detection>, ...]}`."""
+
+    feed_kind = FeedKind.SHOTS
+
+    @extend_schema(
+        request=ShotsBatchSerializer,
+        responses={202: IngestAccepted},
+        examples=[
+            OpenApiExample(
+                "One detection",
+                value={
+                    "records": [
+                        {
+                            "external_id": "SST-20261123-0042",
+                            "detected_at": "2026-11-23T22:41:07-06:00",
+                            "latitude": 43.0695,
+                            "longitude": -87.9447,
+                            "rounds": 3,
+                            "type": "multiple",
+                            "confidence": 0.93,
+                            "review_status": "pending",
                         }
                     ]
                 },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     batch_ids: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # Earliest and latest value of every datetime field, to spot a wrong format (06 read as 1906…).
+    time_range: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def flagged(self) -> int:
@@ -56,6 +59,7 @@ class ImportReport:
             "rejected": self.rejected,
             "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
             "batches": self.batch_ids,
+            "time_range": self.time_range,
             "dry_run": self.dry_run,
         }
 
@@ -77,6 +81,7 @@ def import_csv(
         raise MappingError(f"kind: the mapping is for {mapping.kind!r} records but feed {feed.slug!r} is {feed.kind!r}")
     validator = pipeline.validator_for(mapping.kind)
     report = ImportReport(dry_run=dry_run)
+    datetime_fields = [rule.name for rule in mapping.rules if rule.type == "datetime"]
     total_lines = _count_lines(path)
     batch: list[dict[str, Any]] = []
     ids_in_batch: set[Any] = set()
@@ -104,6 +109,7 @@ def import_csv(
             report.reject(line, _describe(serializer.errors))
             continue
         _count_location(report, record)
+        _track_times(report, serializer.validated_data, datetime_fields)
         if record.get("external_id") in ids_in_batch or len(batch) >= batch_size:
             flush()  # a later row for the same id is an update: it goes in the next batch
         batch.append(record)
@@ -156,6 +162,20 @@ def _count_location(report: ImportReport, record: dict[str, Any]) -> None:
         report.flagged_out_of_area += 1
     else:
         report.accepted += 1
+
+
+def _track_times(report: ImportReport, data: dict[str, Any], names: list[str]) -> None:
+    for name in names:
+        value = data.get(name)
+        if value is None:
+            continue
+        text = value.isoformat()
+        span = report.time_range.setdefault(name, [text, text])
+        # Compare instants, not strings: rows may carry different UTC offsets (DST).
+        if value < datetime.fromisoformat(span[0]):
+            span[0] = text
+        if value > datetime.fromisoformat(span[1]):
+            span[1] = text
 
 
 def _describe(errors: dict[str, Any]) -> str:

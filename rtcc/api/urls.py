@@ -6,4 +6,6 @@ urlpatterns = [
     path("events/", views.EventListApi.as_view(), name="api-event-list"),
     path("", include("feeds.api.urls")),
     path("", include("incidents.api.urls")),
+    path("", include("alerts.api.urls")),
+    path("", include("shots.api.urls")),
 ]

@@ -24,7 +24,7 @@ PUBLIC = {
     "accounts/logout/": "signing out",
 }
 # Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
-FEED_KEY = {"api/v1/ingest/cad/"}
+FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/"}
 # Admin site: one capability for every admin URL; a representative sample is requested.
 ADMIN_SAMPLE = [
     "/admin/",
@@ -33,6 +33,8 @@ ADMIN_SAMPLE = [
     "/admin/feeds/feed/",
     "/admin/feeds/deadletter/",
     "/admin/auth/user/",
+    "/admin/shots/shotsfired/",
+    "/admin/alerts/alert/",
 ]
 # Query strings a route needs to answer 200 when allowed.
 REQUIRED_QUERY = {"api/v1/events/": "?after=0"}

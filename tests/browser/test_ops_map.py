@@ -4,6 +4,7 @@ the analyst signs in, opens /ops/, and a CAD record posted to the ingest API app
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -168,4 +169,45 @@ def test_api_docs_render_from_local_files(page: Page, asgi_server: str, analyst_
     page.goto(f"{asgi_server}/api/docs/")
     expect(page.locator(".swagger-ui .title")).to_contain_text("RTCC Ops API", timeout=10_000)
     expect(page.get_by_text("/api/v1/ingest/cad/")).to_be_visible()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_shots_detection_appears_on_the_map_with_an_alert_and_updates_after_review(
+    page: Page, asgi_server: str, worker: None, analyst_login: str
+) -> None:
+    from feeds import services as feed_services
+    from shots.models import ShotsFired
+
+    _, key = feed_services.feed_create(name="Sensors", kind="shots", slug="sensors")
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
+
+    detection = {
+        "external_id": "SST-1",
+        "detected_at": datetime.now(UTC).isoformat(),
+        "latitude": 43.0695,
+        "longitude": -87.9447,
+        "rounds": 3,
+        "type": "multiple",
+        "confidence": 0.9,
+        "address": "2483 W HADLEY ST",
+    }
+    headers = {"Authorization": f"Api-Key {key}"}
+    url = f"{asgi_server}/api/v1/ingest/shots/"
+    assert requests.post(url, json={"records": [detection]}, headers=headers, timeout=10).status_code == 202
+
+    alert = page.locator("#alert-list li", has_text="Shots fired at 2483 W HADLEY ST")
+    expect(alert).to_be_visible(timeout=2_000)
+    expect(page.locator("#alert-total")).to_have_text("1")
+    shot_id = ShotsFired.objects.get(external_id="SST-1").id
+    ring = page.locator(f"path.shots-marker.shots-{shot_id}")
+    expect(ring).to_be_visible(timeout=2_000)
+    expect(page.locator('#incident-list li[data-external-id="SST-1"]')).to_contain_text("SHOTS FIRED (SENSOR)")
+    page.screenshot(path=str(OUTPUT_DIR / "ops_map_shots_alert.png"))
+
+    reviewed = {**detection, "review_status": "not_gunfire"}
+    assert requests.post(url, json={"records": [reviewed]}, headers=headers, timeout=10).status_code == 202
+    expect(ring).to_have_class(re.compile(r"\bnot_gunfire\b"), timeout=2_000)
+    expect(alert).to_have_class(re.compile(r"\bresolved\b"))
+    expect(page.locator("#alert-total")).to_have_text("0")
     assert page.problems == []  # type: ignore[attr-defined]

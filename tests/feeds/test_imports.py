@@ -144,3 +144,42 @@ def test_full_milwaukee_file_is_imported_and_nothing_is_lost(worker: None, cad_f
     assert stored.filter(location_status="missing").count() == 11
     assert stored.filter(location_status="out_of_area").count() == 472
     assert stored.filter(status="closed").count() == 33968
+
+
+DC_MAPPING = ROOT / "feeds" / "mappings" / "dc_shotspotter.json"
+FULL_DC = ROOT.parent / "shared" / "data" / "dc_shotspotter_incidents_2006-2013.csv"
+
+
+@pytest.fixture
+def dc_feed(db: None) -> Any:
+    from feeds import services as feed_services
+
+    return feed_services.feed_create(name="DC ShotSpotter", kind="shots", slug="dc-shots")[0]
+
+
+@pytest.mark.django_db
+def test_dc_style_export_reads_two_digit_years_in_eastern_time(dc_feed: Any, settings: Any) -> None:
+    settings.RTCC_SERVICE_AREA = [-77.12, 38.79, -76.90, 39.0]  # Washington DC
+    report = import_csv(path=FIXTURES / "dc_style_shots.csv", mapping=load_mapping(DC_MAPPING), feed=dc_feed)
+    assert (report.rows, report.accepted, report.flagged, report.rejected) == (4, 3, 0, 1)
+    assert report.problems[0].line == 4 and report.problems[0].reason.startswith("latitude:")  # sensors must locate
+    (batch,) = InboxBatch.objects.all()
+    first, second, fourth = batch.records
+    assert first["detected_at"] == "2006-01-27T03:35:00-05:00"
+    assert second["detected_at"] == "2013-12-31T23:59:00-05:00"
+    assert fourth["detected_at"] == "2009-07-04T21:16:00-04:00"  # four-digit year, summer time
+    assert (first["type"], second["type"]) == ("single", "multiple")
+    assert report.time_range["detected_at"][0].startswith("2006-01-27")
+    assert report.time_range["detected_at"][1].startswith("2013-12-31")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not FULL_DC.exists(), reason="needs ../shared/data (present in CI, not in a plain clone)")
+def test_full_dc_file_years_are_2006_to_2013(dc_feed: Any, capsys: Any) -> None:
+    call_command(
+        "import_records", "shots", str(FULL_DC), "--mapping", str(DC_MAPPING), "--feed", "dc-shots", "--dry-run"
+    )
+    out = capsys.readouterr().out
+    assert "rows 39066:" in out and "rejected 0" in out
+    assert "detected_at: from 2006-01-27T" in out
+    assert "to 2013-" in out

@@ -61,6 +61,8 @@ class Command(BaseCommand):
             f"rejected {report.rejected}; {len(report.batch_ids)} batches queued"
             + (" (dry run: nothing written)" if report.dry_run else "")
         )
+        for name, (earliest, latest) in report.time_range.items():
+            self.stdout.write(f"  {name}: from {earliest} to {latest}")
         for problem in report.problems[:20]:
             self.stdout.write(f"  line {problem.line}: {problem.reason}")
         if report.rejected > 20:

@@ -1,5 +1,7 @@
 // Ops map: open incidents as priority-coloured markers and a live list, kept in sync by LiveStream.
 import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
+import { AlertStrip } from "./ops_alerts.js";
+import { ShotsLayer } from "./ops_shots.js";
 
 const config = readConfig("ops-config");
 const OPEN = new Set(["received", "dispatched", "on_scene"]);
@@ -17,6 +19,14 @@ if (config.tileUrl) {
   drawGraticule(map);
 }
 
+const shots = new ShotsLayer(map);
+const alertStrip = new AlertStrip({
+  list: document.getElementById("alert-list"),
+  total: document.getElementById("alert-total"),
+  onFocus: (alert) => {
+    if (alert.lat !== null) map.flyTo([alert.lat, alert.lon], Math.max(map.getZoom(), 16), { duration: 0.6 });
+  },
+});
 const list = document.getElementById("incident-list");
 const onlyUrgent = document.getElementById("only-p1p2");
 onlyUrgent.addEventListener("change", renderList);
@@ -163,9 +173,14 @@ function applyEvents(events) {
   for (const event of events) {
     if (event.type === "incident.created" || event.type === "incident.updated") {
       upsert(event.payload, { fresh: true });
+    } else if (event.type === "shots.created" || event.type === "shots.updated") {
+      shots.upsert(event.payload);
+    } else if (event.type === "alert.raised" || event.type === "alert.updated") {
+      alertStrip.upsert(event.payload);
     }
   }
   renderList();
+  alertStrip.render();
 }
 
 async function fetchJson(url) {
@@ -182,7 +197,11 @@ async function loadInitial() {
   }
   const unlocated = await fetchJson(`${config.listUrl}?open=true&located=false&limit=500`);
   for (const d of unlocated.results) upsert(d);
+  shots.loadFeatures(await fetchJson(`${config.shotsUrl}?since_hours=24&page_size=2000`));
+  const newAlerts = await fetchJson(`${config.alertsUrl}?status=new&limit=200`);
+  for (const alert of newAlerts.results) alertStrip.upsert(alert);
   renderList();
+  alertStrip.render();
 }
 
 setInterval(renderList, 30000);

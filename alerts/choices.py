@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class AlertType(models.TextChoices):
+    SHOTS_FIRED = "shots_fired", "Shots fired"
+    FEED_SILENT = "feed_silent", "Feed silent"
+
+
+class AlertStatus(models.TextChoices):
+    # The analyst workflow issue adds acknowledged and assigned with their REST actions.
+    NEW = "new", "New"
+    RESOLVED = "resolved", "Resolved"

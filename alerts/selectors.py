@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from accounts.roles import has_capability
+from alerts.models import Alert
+
+
+def alert_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Alert]:
+    """Alerts the user may read (every staff role today; distribution rules come with the alert workflow)."""
+    if not has_capability(user, "alerts.read"):
+        return Alert.objects.none()
+    return Alert.objects.all()
