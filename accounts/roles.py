@@ -24,6 +24,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incidents.read": STAFF_ROLES,
     "alerts.read": STAFF_ROLES,
     "shots.read": STAFF_ROLES,
+    # Feed health (status and counters, no keys): everyone on shift should know a feed is down.
+    "feeds.health": STAFF_ROLES,
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.

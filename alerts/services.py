@@ -30,10 +30,13 @@ def alert_raise_or_update(
 
 
 def alert_resolve_for_source(*, type: str, source_key: str, note: str) -> Alert | None:
-    """Resolve the open alert of a source (e.g. a detection reviewed as not gunfire, a feed back)."""
+    """Resolve the open alert of a source (a detection reviewed as not gunfire, a feed back).
+
+    Returns the alert when this call resolved it, None when there was nothing open.
+    """
     alert = Alert.objects.select_for_update().filter(type=type, source_key=source_key).first()
     if alert is None or alert.status == AlertStatus.RESOLVED:
-        return alert
+        return None
     alert.status, alert.resolution_note, alert.resolved_at = AlertStatus.RESOLVED, note[:200], timezone.now()
     alert.save(update_fields=["status", "resolution_note", "resolved_at", "updated_at"])
     publish_alert_changed(alert=alert, created=False)

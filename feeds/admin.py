@@ -9,9 +9,18 @@ from feeds.models import DeadLetter, Feed, InboxBatch
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "kind", "enabled", "key_prefix", "key_rotated_at", "created_at")
+    list_display = ("name", "slug", "kind", "enabled", "max_silence_seconds", "last_record_at", "accepted_records")
     list_filter = ("kind", "enabled")
-    readonly_fields = ("key_prefix", "key_rotated_at", "created_at")
+    readonly_fields = (
+        "key_prefix",
+        "key_rotated_at",
+        "created_at",
+        "last_record_at",
+        "newest_event_at",
+        "accepted_records",
+        "rejected_records",
+        "dead_lettered_records",
+    )
     actions = ["rotate_key"]
 
     def save_model(self, request: HttpRequest, obj: Feed, form: object, change: bool) -> None:
@@ -19,6 +28,9 @@ class FeedAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         feed, key = services.feed_create(name=obj.name, kind=obj.kind, slug=obj.slug, enabled=obj.enabled)
+        if obj.max_silence_seconds != feed.max_silence_seconds:
+            feed.max_silence_seconds = obj.max_silence_seconds
+            feed.save(update_fields=["max_silence_seconds"])
         obj.pk = feed.pk
         messages.warning(request, f"API key for {feed.slug} (shown once, store it now): {key}")
 

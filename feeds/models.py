@@ -17,7 +17,18 @@ class Feed(models.Model):
     key_prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the API key.")
     key_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    max_silence_seconds = models.PositiveIntegerField(
+        default=900, help_text="Longer without a record raises a 'feed silent' alert (and clears it on recovery)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Counters, kept by the pipeline (F() updates, one per batch).
+    last_record_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Last batch accepted.")
+    newest_event_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Newest event time seen in a record (for lag)."
+    )
+    accepted_records = models.PositiveBigIntegerField(default=0, editable=False)
+    rejected_records = models.PositiveBigIntegerField(default=0, editable=False)
+    dead_lettered_records = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

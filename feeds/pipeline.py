@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.utils.module_loading import import_string
@@ -27,6 +28,12 @@ class RecordFailure:
 class HandlerResult:
     processed: int = 0
     failures: list[RecordFailure] = field(default_factory=list)
+    newest_event_at: datetime | None = None  # the latest event time among processed records (feed lag)
+
+    def saw(self, *moments: datetime | None) -> None:
+        for moment in moments:
+            if moment is not None and (self.newest_event_at is None or moment > self.newest_event_at):
+                self.newest_event_at = moment
 
 
 class Handler(Protocol):

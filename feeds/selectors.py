@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from feeds.choices import BatchStatus
-from feeds.models import Feed, InboxBatch
+from accounts.roles import has_capability
+from feeds.choices import BatchStatus, DeadLetterStatus
+from feeds.models import DeadLetter, Feed, InboxBatch
 
 
 def feed_get_by_api_key(*, key: str) -> Feed | None:
@@ -36,3 +39,80 @@ def inbox_batches_stalled(*, older_than: timedelta | None = None) -> QuerySet[In
     return InboxBatch.objects.filter(status=BatchStatus.RECEIVED, received_at__lt=timezone.now() - age).order_by(
         "received_at"
     )
+
+
+HEALTH_RATE_WINDOW = timedelta(minutes=10)
+BACKLOG_LIMIT = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    feed_id: int
+    name: str
+    kind: str
+    status: str  # healthy, lagging, silent, failing, disabled
+    reason: str
+    last_record_at: datetime | None
+    silent_seconds: float | None
+    lag_seconds: float | None
+    records_per_minute: float
+    accepted_records: int
+    rejected_records: int
+    dead_lettered_records: int
+    open_dead_letters: int
+    backlog_batches: int
+
+
+def feed_health(*, feed: Feed, now: datetime | None = None) -> FeedHealth:
+    """Status of one feed from its counters, its recent batches and its dead letters."""
+    now = now or timezone.now()
+    reference = feed.last_record_at or feed.created_at
+    silent_seconds = (now - reference).total_seconds()
+    lag_seconds = (now - feed.newest_event_at).total_seconds() if feed.newest_event_at else None
+    recent = InboxBatch.objects.filter(feed=feed, received_at__gte=now - HEALTH_RATE_WINDOW)
+    rate = (recent.aggregate(n=Sum("record_count"))["n"] or 0) / (HEALTH_RATE_WINDOW.total_seconds() / 60)
+    backlog = InboxBatch.objects.filter(feed=feed, status=BatchStatus.RECEIVED)
+    stuck = backlog.filter(received_at__lt=now - BACKLOG_LIMIT).exists()
+    open_letters = DeadLetter.objects.filter(feed=feed, status=DeadLetterStatus.OPEN).count()
+    failing_recently = DeadLetter.objects.filter(
+        feed=feed, status=DeadLetterStatus.OPEN, created_at__gte=now - timedelta(hours=1)
+    ).exists()
+    if not feed.enabled:
+        status, reason = "disabled", "disabled by an admin"
+    elif silent_seconds > feed.max_silence_seconds:
+        status, reason = (
+            "silent",
+            f"nothing for {int(silent_seconds // 60)} min (limit {feed.max_silence_seconds // 60})",
+        )
+    elif failing_recently:
+        status, reason = "failing", "records dead-lettered in the last hour"
+    elif stuck:
+        status, reason = "lagging", "batches waiting more than a minute for a worker"
+    elif lag_seconds is not None and lag_seconds > feed.max_silence_seconds:
+        status, reason = "lagging", f"newest event is {int(lag_seconds // 60)} min old"
+    else:
+        status, reason = "healthy", ""
+    return FeedHealth(
+        feed_id=feed.pk,
+        name=feed.name,
+        kind=feed.kind,
+        status=status,
+        reason=reason,
+        last_record_at=feed.last_record_at,
+        silent_seconds=silent_seconds,
+        lag_seconds=lag_seconds,
+        records_per_minute=round(rate, 1),
+        accepted_records=feed.accepted_records,
+        rejected_records=feed.rejected_records,
+        dead_lettered_records=feed.dead_lettered_records,
+        open_dead_letters=open_letters,
+        backlog_batches=backlog.count(),
+    )
+
+
+def feeds_health_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> list[FeedHealth]:
+    """Health of every feed, for roles allowed to see feed health."""
+    if not has_capability(user, "feeds.health"):
+        return []
+    now = timezone.now()
+    return [feed_health(feed=feed, now=now) for feed in Feed.objects.all()]

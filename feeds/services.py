@@ -6,11 +6,12 @@ import hashlib
 import logging
 import secrets
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat, Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -62,6 +63,9 @@ def inbox_batch_accept(*, feed: Feed, records: list[dict[str, Any]]) -> InboxBat
 
     with transaction.atomic(durable=True):
         batch = InboxBatch.objects.create(feed=feed, records=records, record_count=len(records))
+        Feed.objects.filter(pk=feed.pk).update(
+            last_record_at=timezone.now(), accepted_records=F("accepted_records") + len(records)
+        )
         batch_id = str(batch.id)
         transaction.on_commit(lambda: _enqueue(process_inbox_batch, batch_id))
     return batch
@@ -90,6 +94,12 @@ def inbox_batch_process(*, batch_id: str) -> InboxBatch | None:
         handler = pipeline.handler_for(batch.feed.kind)
         result = handler(feed=batch.feed, records=list(batch.records))
         _dead_letters_store(batch=batch, failures=result.failures)
+        if result.newest_event_at is not None:
+            Feed.objects.filter(pk=batch.feed_id).update(
+                newest_event_at=Greatest(
+                    Coalesce("newest_event_at", Value(result.newest_event_at)), Value(result.newest_event_at)
+                )
+            )
         batch.processed_count = result.processed
         batch.dead_letter_count = len(result.failures)
         batch.status = BatchStatus.PARTIAL if result.failures else BatchStatus.DONE
@@ -120,6 +130,7 @@ def _external_id(record: Any) -> str:
 def _dead_letters_store(*, batch: InboxBatch, failures: list[pipeline.RecordFailure]) -> None:
     if not failures:
         return
+    Feed.objects.filter(pk=batch.feed_id).update(dead_lettered_records=F("dead_lettered_records") + len(failures))
     DeadLetter.objects.bulk_create(
         [
             DeadLetter(
@@ -189,3 +200,41 @@ def dead_letters_discard(*, ids: list[int], reason: str) -> int:
         error=Concat(F("error"), Value(f"\n[discarded: {reason.strip()}]")),
         updated_at=now,
     )
+
+
+def feed_rejections_count(*, feed: Feed, records: int) -> None:
+    """Count records refused at the door (400): telemetry only, the batch itself is not stored."""
+    Feed.objects.filter(pk=feed.pk).update(rejected_records=F("rejected_records") + records)
+
+
+def feeds_health_check(*, now: datetime | None = None) -> dict[str, int]:
+    """Beat job: raise a 'feed silent' alert for each silent feed, resolve it when records resume."""
+    from alerts import services as alert_services
+    from alerts.choices import AlertType
+    from feeds.selectors import feed_health
+
+    now = now or timezone.now()
+    raised = resolved = 0
+    feeds = list(Feed.objects.filter(enabled=True))
+    for feed in feeds:
+        health = feed_health(feed=feed, now=now)
+        key = f"feed:{feed.pk}"
+        with transaction.atomic(durable=True):
+            if health.status == "silent":
+                minutes = int(health.silent_seconds // 60) if health.silent_seconds is not None else None
+                alert_services.alert_raise_or_update(
+                    type=AlertType.FEED_SILENT,
+                    source_key=key,
+                    priority=2,
+                    title=f"Feed {feed.name} is silent",
+                    detail=f"No record for {minutes} min (limit {feed.max_silence_seconds // 60} min)"
+                    if minutes is not None
+                    else "No record received yet",
+                )
+                alert_services.alert_reopen_for_source(type=AlertType.FEED_SILENT, source_key=key)
+                raised += 1
+            elif alert_services.alert_resolve_for_source(
+                type=AlertType.FEED_SILENT, source_key=key, note="Records resumed"
+            ):
+                resolved += 1
+    return {"checked": len(feeds), "silent": raised, "resolved": resolved}

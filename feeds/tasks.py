@@ -39,6 +39,12 @@ def process_inbox_batch(self, batch_id: str) -> str:  # type: ignore[no-untyped-
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def check_feed_health() -> dict[str, int]:
+    """Beat job: silent-feed alerts raised and cleared."""
+    return services.feeds_health_check()
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def requeue_stalled_batches() -> int:
     """Beat job: enqueue batches that were accepted but never processed."""
     batch_ids = [str(pk) for pk in selectors.inbox_batches_stalled().values_list("id", flat=True)[:500]]

@@ -78,7 +78,9 @@ def cad_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> Handler
     for index, record in enumerate(records):
         serializer = CadRecordSerializer(data=record)
         if serializer.is_valid():
-            valid.append((index, dict(serializer.validated_data)))
+            data = dict(serializer.validated_data)
+            valid.append((index, data))
+            result.saw(data["received_at"], data.get("dispatched_at"), data.get("arrived_at"), data.get("closed_at"))
         else:
             result.failures.append(_failure(index, record, f"invalid record: {serializer.errors}"))
 

@@ -26,6 +26,7 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "listUrl": reverse("api-incident-list"),
         "shotsUrl": reverse("api-shots-layer"),
         "alertsUrl": reverse("api-alert-list"),
+        "feedHealthUrl": reverse("api-feed-health"),
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})

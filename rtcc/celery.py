@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
         "task": "feeds.tasks.requeue_stalled_batches",
         "schedule": float(os.environ.get("RTCC_INBOX_SWEEP_SECONDS", "60")),
     },
+    "feeds-check-health": {
+        "task": "feeds.tasks.check_feed_health",
+        "schedule": 60.0,
+    },
     "rtcc-prune-outbox": {
         "task": "rtcc.tasks.prune_outbox",
         "schedule": 3600.0,

@@ -39,4 +39,5 @@ urlpatterns = [
     path("api/schema/", SchemaApi.as_view(), name="api-schema"),
     path("api/docs/", SchemaDocs.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("incidents.urls")),
+    path("", include("feeds.urls")),
 ]

@@ -58,6 +58,7 @@ def shots_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> Handl
         serializer = ShotsRecordSerializer(data=record)
         if serializer.is_valid():
             valid.append(dict(serializer.validated_data))
+            result.saw(serializer.validated_data["detected_at"])
         else:
             external_id = str(record.get("external_id", "")) if isinstance(record, dict) else ""
             result.failures.append(RecordFailure(index, external_id, f"invalid record: {serializer.errors}"))

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from feeds.api import views
+from feeds.api import health, views
 
 urlpatterns = [
     path("ingest/cad/", views.CadIngestApi.as_view(), name="api-ingest-cad"),
     path("ingest/shots/", views.ShotsIngestApi.as_view(), name="api-ingest-shots"),
+    path("feeds/health/", health.FeedHealthApi.as_view(), name="api-feed-health"),
 ]

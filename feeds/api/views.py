@@ -13,6 +13,7 @@ from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
 from feeds.choices import FeedKind
 from feeds.models import Feed
 from incidents.ingest import CadBatchSerializer
+from rtcc.errors import InvalidInput
 from shots.ingest import ShotsBatchSerializer
 
 
@@ -32,9 +33,14 @@ class IngestApi(APIView):
     feed_kind: str = ""
 
     def post(self, request: Request) -> Response:
-        records = validate_batch(body=request.data, record_serializer=pipeline.validator_for(self.feed_kind))
         feed = request.auth
         assert isinstance(feed, Feed)  # guaranteed by IsFeedOfKind
+        try:
+            records = validate_batch(body=request.data, record_serializer=pipeline.validator_for(self.feed_kind))
+        except InvalidInput:
+            sent = request.data.get("records") if isinstance(request.data, dict) else None
+            services.feed_rejections_count(feed=feed, records=len(sent) if isinstance(sent, list) else 1)
+            raise
         batch = services.inbox_batch_accept(feed=feed, records=records)
         return Response({"batch_id": str(batch.id), "accepted": batch.record_count}, status=status.HTTP_202_ACCEPTED)
 

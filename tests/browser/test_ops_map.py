@@ -211,3 +211,20 @@ def test_shots_detection_appears_on_the_map_with_an_alert_and_updates_after_revi
     expect(alert).to_have_class(re.compile(r"\bresolved\b"))
     expect(page.locator("#alert-total")).to_have_text("0")
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_feed_widget_and_health_page_show_a_silent_feed(page: Page, asgi_server: str, analyst_login: str) -> None:
+    from datetime import timedelta
+
+    from feeds import services as feed_services
+    from feeds.models import Feed
+
+    feed, _ = feed_services.feed_create(name="County CAD", kind="cad", slug="county-cad")
+    Feed.objects.filter(pk=feed.pk).update(last_record_at=datetime.now(UTC) - timedelta(hours=2))
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#feed-widget")).to_contain_text("County CAD: silent", timeout=5_000)
+    page.click("#feed-widget")
+    expect(page).to_have_url(f"{asgi_server}/feeds/health/")
+    expect(page.locator('tr[data-status="silent"]')).to_contain_text("nothing for 120 min (limit 15)")
+    page.screenshot(path=str(OUTPUT_DIR / "feed_health.png"))
+    assert page.problems == []  # type: ignore[attr-defined]

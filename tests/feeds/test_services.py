@@ -52,7 +52,9 @@ def test_create_feed_prints_a_working_key_once(capsys: pytest.CaptureFixture[str
         call_command("create_feed", "Sensors", "--kind", "weather")
 
 
-@pytest.mark.parametrize("task_name", ["feeds.tasks.requeue_stalled_batches", "rtcc.tasks.prune_outbox"])
+@pytest.mark.parametrize(
+    "task_name", ["feeds.tasks.requeue_stalled_batches", "feeds.tasks.check_feed_health", "rtcc.tasks.prune_outbox"]
+)
 def test_periodic_tasks_have_consistent_time_limits(task_name: str) -> None:
     # Celery refuses to send a task whose soft limit exceeds its hard limit (beat would fail forever).
     from django.conf import settings

@@ -177,6 +177,7 @@ function applyEvents(events) {
       shots.upsert(event.payload);
     } else if (event.type === "alert.raised" || event.type === "alert.updated") {
       alertStrip.upsert(event.payload);
+      if (event.payload.type === "feed_silent") refreshFeedWidget();
     }
   }
   renderList();
@@ -204,8 +205,24 @@ async function loadInitial() {
   alertStrip.render();
 }
 
+async function refreshFeedWidget() {
+  const widget = document.getElementById("feed-widget");
+  try {
+    const feeds = await fetchJson(config.feedHealthUrl);
+    const trouble = feeds.filter((f) => f.status !== "healthy" && f.status !== "disabled");
+    widget.classList.toggle("trouble", trouble.length > 0);
+    widget.innerHTML = trouble.length
+      ? trouble.map((f) => `<b>${escapeText(f.name)}</b>: ${escapeText(f.status)}`).join("<br>")
+      : `Feeds: ${feeds.length ? "all healthy" : "none registered"}`;
+  } catch (error) {
+    widget.textContent = "Feeds: status unavailable";
+  }
+}
+
 setInterval(renderList, 30000);
+setInterval(refreshFeedWidget, 30000);
 await loadInitial();
+refreshFeedWidget();
 // Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.
 window.rtccLive = new LiveStream({
   socketPath: config.socketPath,

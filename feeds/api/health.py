@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import HasCapability
+from feeds import selectors
+
+FeedHealthOut = inline_serializer(
+    "FeedHealth",
+    {
+        "feed_id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "kind": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=["healthy", "lagging", "silent", "failing", "disabled"]),
+        "reason": serializers.CharField(),
+        "last_record_at": serializers.DateTimeField(allow_null=True),
+        "silent_seconds": serializers.FloatField(allow_null=True),
+        "lag_seconds": serializers.FloatField(allow_null=True),
+        "records_per_minute": serializers.FloatField(),
+        "accepted_records": serializers.IntegerField(),
+        "rejected_records": serializers.IntegerField(),
+        "dead_lettered_records": serializers.IntegerField(),
+        "open_dead_letters": serializers.IntegerField(),
+        "backlog_batches": serializers.IntegerField(),
+    },
+    many=True,
+)
+
+
+class FeedHealthApi(APIView):
+    """Every feed's status (healthy, lagging, silent, failing, disabled) with its counters."""
+
+    capability = "feeds.health"
+    permission_classes = [HasCapability]
+
+    @extend_schema(responses=FeedHealthOut)
+    def get(self, request: Request) -> Response:
+        return Response([asdict(health) for health in selectors.feeds_health_visible_to(user=request.user)])
