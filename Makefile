@@ -32,7 +32,8 @@ schema:
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 bench:
-	@echo "No benchmarks yet: they arrive with the performance issue (bench/)."
+	bash scripts/setup.sh
+	$(PY) bench/run.py
 
 lock:
 	.venv/bin/pip install -q pip-tools

@@ -83,7 +83,8 @@ def inbox_batch_process(*, batch_id: str) -> InboxBatch | None:
     """Normalise and upsert one batch; failed records become dead letters. Safe to run twice."""
     with transaction.atomic(durable=True):
         batch = (
-            InboxBatch.objects.select_for_update(skip_locked=True)
+            # of=self: the feed row is hot (counters); locking it too would make SKIP LOCKED skip the batch.
+            InboxBatch.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("feed")
             .filter(id=batch_id, status=BatchStatus.RECEIVED)
             .first()
@@ -111,7 +112,7 @@ def inbox_batch_process(*, batch_id: str) -> InboxBatch | None:
 def inbox_batch_fail(*, batch_id: str, error: str) -> None:
     """After an unexpected error, dead-letter every record of the batch so nothing is lost."""
     with transaction.atomic(durable=True):
-        batch = InboxBatch.objects.select_for_update().select_related("feed").get(id=batch_id)
+        batch = InboxBatch.objects.select_for_update(of=("self",)).select_related("feed").get(id=batch_id)
         if batch.status != BatchStatus.RECEIVED:
             return
         failures = [
@@ -164,7 +165,7 @@ def dead_letters_replay(*, feed: Feed | None = None, ids: list[int] | None = Non
     for letters in by_feed.values():
         with transaction.atomic(durable=True):
             locked = list(
-                DeadLetter.objects.select_for_update()
+                DeadLetter.objects.select_for_update(of=("self",))
                 .filter(id__in=[letter.id for letter in letters], status=DeadLetterStatus.OPEN)
                 .select_related("feed")
                 .order_by("id")

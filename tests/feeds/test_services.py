@@ -67,3 +67,29 @@ def test_periodic_tasks_have_consistent_time_limits(task_name: str) -> None:
     hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
     assert soft <= hard
     assert task_name in {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_is_processed_while_its_feed_row_is_locked_elsewhere(cad_feed: Any) -> None:
+    # Busy feeds have their counter row locked by other ingest transactions most of the time;
+    # the worker's claim must lock only the batch, or SKIP LOCKED would skip it and stall it.
+    import threading
+
+    import psycopg
+    from django.conf import settings as django_settings
+
+    feed, _ = cad_feed
+    batch = InboxBatch.objects.create(feed=feed, records=[cad_record("LOCK-1")], record_count=1)
+    db = django_settings.DATABASES["default"]
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"]
+    )
+    other.execute("SELECT id FROM feeds_feed WHERE id = %s FOR UPDATE", [feed.pk])
+    release = threading.Timer(1.0, other.commit)
+    release.start()
+    try:
+        processed = services.inbox_batch_process(batch_id=str(batch.id))
+    finally:
+        release.join()
+        other.close()
+    assert processed is not None and processed.status == "done"
