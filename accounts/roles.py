@@ -24,6 +24,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incidents.read": STAFF_ROLES,
     "alerts.read": STAFF_ROLES,
     "shots.read": STAFF_ROLES,
+    "cap.read": STAFF_ROLES,
     # Feed health (status and counters, no keys): everyone on shift should know a feed is down.
     "feeds.health": STAFF_ROLES,
     # The API schema and its docs.
@@ -39,6 +40,7 @@ STAFF_VIEW_PERMISSIONS = [
     "incidents.view_calltype",
     "alerts.view_alert",
     "shots.view_shotsfired",
+    "cap.view_capalert",
 ]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: STAFF_VIEW_PERMISSIONS,

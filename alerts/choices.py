@@ -4,6 +4,7 @@ from django.db import models
 class AlertType(models.TextChoices):
     SHOTS_FIRED = "shots_fired", "Shots fired"
     FEED_SILENT = "feed_silent", "Feed silent"
+    CAP = "cap", "CAP alert"
 
 
 class AlertStatus(models.TextChoices):

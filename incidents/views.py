@@ -27,6 +27,7 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "shotsUrl": reverse("api-shots-layer"),
         "alertsUrl": reverse("api-alert-list"),
         "feedHealthUrl": reverse("api-feed-health"),
+        "capUrl": reverse("api-cap-layer"),
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "incidents",
     "alerts",
     "shots",
+    "cap",
     "cameras",
     "lpr",
     "analytics",

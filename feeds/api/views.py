@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cap.ingest import CapRecordSerializer
 from feeds import pipeline, services
 from feeds.api.serializers import IngestAccepted, validate_batch
 from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
@@ -14,6 +15,7 @@ from feeds.choices import FeedKind
 from feeds.models import Feed
 from incidents.ingest import CadBatchSerializer
 from rtcc.errors import InvalidInput
+from rtcc.parsers import XML_PARSERS
 from shots.ingest import ShotsBatchSerializer
 
 
@@ -109,3 +111,26 @@ class ShotsIngestApi(IngestApi):
     )
     def post(self, request: Request) -> Response:
         return super().post(request)
+
+
+class CapIngestApi(IngestApi):
+    """One CAP 1.2 `<alert>` as the body (`Content-Type: application/cap+xml` or `application/xml`)."""
+
+    feed_kind = FeedKind.CAP
+    parser_classes = XML_PARSERS
+
+    @extend_schema(
+        request={"application/cap+xml": {"type": "string"}, "application/xml": {"type": "string"}},
+        responses={202: IngestAccepted},
+    )
+    def post(self, request: Request) -> Response:
+        feed = request.auth
+        assert isinstance(feed, Feed)  # guaranteed by IsFeedOfKind
+        try:
+            records = validate_batch(body={"records": [{"xml": request.data}]}, record_serializer=CapRecordSerializer)
+        except InvalidInput as exc:
+            services.feed_rejections_count(feed=feed, records=1)
+            problem = exc.details["records"][0]["errors"] if exc.details else {}
+            raise InvalidInput(" ".join(problem.get("xml", [exc.message])), details=problem) from exc
+        batch = services.inbox_batch_accept(feed=feed, records=records)
+        return Response({"batch_id": str(batch.id), "accepted": 1}, status=status.HTTP_202_ACCEPTED)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("incidents.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("shots.api.urls")),
+    path("", include("cap.api.urls")),
 ]

@@ -24,7 +24,7 @@ PUBLIC = {
     "accounts/logout/": "signing out",
 }
 # Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
-FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/"}
+FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/", "api/v1/ingest/cap/"}
 # Admin site: one capability for every admin URL; a representative sample is requested.
 ADMIN_SAMPLE = [
     "/admin/",
@@ -35,6 +35,7 @@ ADMIN_SAMPLE = [
     "/admin/auth/user/",
     "/admin/shots/shotsfired/",
     "/admin/alerts/alert/",
+    "/admin/cap/capalert/",
 ]
 # Query strings a route needs to answer 200 when allowed.
 REQUIRED_QUERY = {"api/v1/events/": "?after=0"}

@@ -20,6 +20,19 @@ if (config.tileUrl) {
 }
 
 const shots = new ShotsLayer(map);
+const capAreas = new Map(); // CAP alert id -> GeoJSON layer (active alerts only)
+function upsertCap(cap) {
+  capAreas.get(cap.id)?.remove();
+  capAreas.delete(cap.id);
+  if (cap.state !== "active" || !cap.area) return;
+  const layer = L.geoJSON(cap.area, {
+    style: { color: "#ffb020", weight: 2, fillOpacity: 0.08, className: `cap-area cap-${cap.id}` },
+  }).bindPopup(() => `<div class="popup"><div class="popup-title">${escapeText(cap.event)}</div>
+      <dl><dt>Severity</dt><dd>${escapeText(cap.severity)}</dd><dt>From</dt><dd>${escapeText(cap.sender)}</dd></dl>
+      <p>${escapeText(cap.headline)}</p></div>`);
+  layer.addTo(map).bringToBack();
+  capAreas.set(cap.id, layer);
+}
 const alertStrip = new AlertStrip({
   list: document.getElementById("alert-list"),
   total: document.getElementById("alert-total"),
@@ -175,6 +188,8 @@ function applyEvents(events) {
       upsert(event.payload, { fresh: true });
     } else if (event.type === "shots.created" || event.type === "shots.updated") {
       shots.upsert(event.payload);
+    } else if (event.type === "cap.created" || event.type === "cap.updated") {
+      upsertCap(event.payload);
     } else if (event.type === "alert.raised" || event.type === "alert.updated") {
       alertStrip.upsert(event.payload);
       if (event.payload.type === "feed_silent") refreshFeedWidget();
@@ -199,6 +214,8 @@ async function loadInitial() {
   const unlocated = await fetchJson(`${config.listUrl}?open=true&located=false&limit=500`);
   for (const d of unlocated.results) upsert(d);
   shots.loadFeatures(await fetchJson(`${config.shotsUrl}?since_hours=24&page_size=2000`));
+  const cap = await fetchJson(`${config.capUrl}?state=active`);
+  for (const feature of cap.features) upsertCap({ ...feature.properties, id: feature.id, area: feature.geometry });
   const newAlerts = await fetchJson(`${config.alertsUrl}?status=new&limit=200`);
   for (const alert of newAlerts.results) alertStrip.upsert(alert);
   renderList();

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CapConfig(AppConfig):
+    name = "cap"
+    verbose_name = "CAP alerts"
