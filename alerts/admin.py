@@ -1,10 +1,11 @@
-from django.contrib.gis import admin
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
 
 from alerts.models import Alert
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.GISModelAdmin):
+class AlertAdmin(LeafletGeoAdmin):
     list_display = ("title", "type", "priority", "status", "created_at", "resolved_at")
     list_filter = ("type", "status", "priority")
     search_fields = ("title", "detail", "source_key")

@@ -5,6 +5,7 @@ class AlertType(models.TextChoices):
     SHOTS_FIRED = "shots_fired", "Shots fired"
     FEED_SILENT = "feed_silent", "Feed silent"
     CAP = "cap", "CAP alert"
+    GEOFENCE = "geofence", "Geofence violation"
 
 
 class AlertStatus(models.TextChoices):

@@ -1,10 +1,11 @@
-from django.contrib.gis import admin
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
 
 from cap.models import CapAlert
 
 
 @admin.register(CapAlert)
-class CapAlertAdmin(admin.GISModelAdmin):
+class CapAlertAdmin(LeafletGeoAdmin):
     list_display = ("event", "sender", "sent", "severity", "msg_type", "state")
     list_filter = ("state", "severity", "msg_type", "status")
     search_fields = ("event", "headline", "sender", "identifier")

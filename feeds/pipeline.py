@@ -44,6 +44,7 @@ _PIPELINES: dict[str, tuple[str, str]] = {
     FeedKind.CAD: ("incidents.ingest.CadRecordSerializer", "incidents.ingest.cad_records_process"),
     FeedKind.SHOTS: ("shots.ingest.ShotsRecordSerializer", "shots.ingest.shots_records_process"),
     FeedKind.CAP: ("cap.ingest.CapRecordSerializer", "cap.ingest.cap_records_process"),
+    FeedKind.GPS: ("monitoring.ingest.PingRecordSerializer", "monitoring.ingest.ping_records_process"),
 }
 
 

@@ -1,10 +1,11 @@
-from django.contrib.gis import admin
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
 
 from incidents.models import CallType, Incident
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.GISModelAdmin):
+class IncidentAdmin(LeafletGeoAdmin):
     list_display = ("external_id", "source", "call_type", "priority", "status", "received_at", "district")
     list_filter = ("status", "priority", "source", "location_status")
     search_fields = ("external_id", "address", "call_type", "final_call_type")

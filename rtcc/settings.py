@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alerts",
     "shots",
     "cap",
+    "monitoring",
     "cameras",
     "lpr",
     "analytics",
@@ -229,6 +230,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 # inbox sweeper (the inbox table, not the broker, is the source of truth).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+RTCC_GEOFENCE_DWELL_SECONDS = int(os.environ.get("RTCC_GEOFENCE_DWELL_SECONDS", "120"))
 RTCC_INBOX_SWEEP_SECONDS = float(os.environ.get("RTCC_INBOX_SWEEP_SECONDS", "60"))
 RTCC_INBOX_STALE_SECONDS = float(os.environ.get("RTCC_INBOX_STALE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -1,10 +1,11 @@
-from django.contrib.gis import admin
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
 
 from shots.models import ShotsFired
 
 
 @admin.register(ShotsFired)
-class ShotsFiredAdmin(admin.GISModelAdmin):
+class ShotsFiredAdmin(LeafletGeoAdmin):
     list_display = ("external_id", "source", "detected_at", "detection_type", "rounds", "review_status", "address")
     list_filter = ("review_status", "detection_type", "source", "location_status")
     search_fields = ("external_id", "address")

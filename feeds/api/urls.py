@@ -6,5 +6,6 @@ urlpatterns = [
     path("ingest/cad/", views.CadIngestApi.as_view(), name="api-ingest-cad"),
     path("ingest/shots/", views.ShotsIngestApi.as_view(), name="api-ingest-shots"),
     path("ingest/cap/", views.CapIngestApi.as_view(), name="api-ingest-cap"),
+    path("ingest/gps/", views.GpsIngestApi.as_view(), name="api-ingest-gps"),
     path("feeds/health/", health.FeedHealthApi.as_view(), name="api-feed-health"),
 ]

@@ -14,6 +14,7 @@ from feeds.authentication import FeedApiKeyAuthentication, FeedPrincipal
 from feeds.choices import FeedKind
 from feeds.models import Feed
 from incidents.ingest import CadBatchSerializer
+from monitoring.ingest import PingBatchSerializer
 from rtcc.errors import InvalidInput
 from rtcc.parsers import XML_PARSERS
 from shots.ingest import ShotsBatchSerializer
@@ -109,6 +110,16 @@ class ShotsIngestApi(IngestApi):
             )
         ],
     )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class GpsIngestApi(IngestApi):
+    """Positions from electronic-monitoring devices: `{"records": [<ping>, ...]}`."""
+
+    feed_kind = FeedKind.GPS
+
+    @extend_schema(request=PingBatchSerializer, responses={202: IngestAccepted})
     def post(self, request: Request) -> Response:
         return super().post(request)
 

@@ -24,7 +24,7 @@ PUBLIC = {
     "accounts/logout/": "signing out",
 }
 # Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
-FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/", "api/v1/ingest/cap/"}
+FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/", "api/v1/ingest/cap/", "api/v1/ingest/gps/"}
 # Admin site: one capability for every admin URL; a representative sample is requested.
 ADMIN_SAMPLE = [
     "/admin/",
