@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0001_initial'),
+        ("alerts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='type',
-            field=models.CharField(choices=[('shots_fired', 'Shots fired'), ('feed_silent', 'Feed silent'), ('cap', 'CAP alert'), ('geofence', 'Geofence violation')], max_length=32),
+            model_name="alert",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("shots_fired", "Shots fired"),
+                    ("feed_silent", "Feed silent"),
+                    ("cap", "CAP alert"),
+                    ("geofence", "Geofence violation"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -20,6 +20,7 @@ from tests.factories import IncidentFactory
 PUBLIC = {
     "": "redirects to /ops/, which is guarded",
     "healthz": "liveness probe for load balancers; returns no data",
+    "favicon.ico": "redirect to the static icon",
     "accounts/login/": "the sign-in page",
     "accounts/logout/": "signing out",
 }

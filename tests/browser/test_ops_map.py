@@ -50,6 +50,7 @@ def page(browser: Browser, asgi_server: str) -> Iterator[Page]:
     page.problems = []  # type: ignore[attr-defined]
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))  # type: ignore[attr-defined]
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))  # type: ignore[attr-defined]
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))  # type: ignore[attr-defined]
     local = (asgi_server, asgi_server.replace("http://", "ws://"), "data:")
     page.on(
         "request",
@@ -227,4 +228,22 @@ def test_feed_widget_and_health_page_show_a_silent_feed(page: Page, asgi_server:
     expect(page).to_have_url(f"{asgi_server}/feeds/health/")
     expect(page.locator('tr[data-status="silent"]')).to_contain_text("nothing for 120 min (limit 15)")
     page.screenshot(path=str(OUTPUT_DIR / "feed_health.png"))
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_admin_map_widgets_load_without_outside_requests(page: Page, asgi_server: str, make_user: Any) -> None:
+    from tests.factories import IncidentFactory
+
+    admin = make_user("browser-admin", Role.ADMIN)
+    admin.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    admin.save(update_fields=["password"])
+    incident = IncidentFactory()
+    page.goto(f"{asgi_server}/admin/login/")
+    page.fill("#id_username", admin.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    for path in (f"/admin/incidents/incident/{incident.pk}/change/", "/admin/monitoring/zone/add/"):
+        page.goto(f"{asgi_server}{path}")
+        expect(page.locator(".leaflet-container").first).to_be_visible(timeout=5_000)
+    page.screenshot(path=str(OUTPUT_DIR / "admin_zone_map.png"))
     assert page.problems == []  # type: ignore[attr-defined]
