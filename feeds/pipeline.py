@@ -36,6 +36,21 @@ class HandlerResult:
                 self.newest_event_at = moment
 
 
+def validate_records(
+    records: list[dict[str, Any]], serializer_class: type, result: HandlerResult, *, id_field: str = "external_id"
+) -> list[tuple[int, dict[str, Any]]]:
+    """Re-check stored records (the schema may have changed since accept); failures go to `result`."""
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for index, record in enumerate(records):
+        serializer = serializer_class(data=record)
+        if serializer.is_valid():
+            valid.append((index, dict(serializer.validated_data)))
+        else:
+            record_id = str(record.get(id_field, "")) if isinstance(record, dict) else ""
+            result.failures.append(RecordFailure(index, record_id, f"invalid record: {serializer.errors}"))
+    return valid
+
+
 class Handler(Protocol):
     def __call__(self, *, feed: Feed, records: list[dict[str, Any]]) -> HandlerResult: ...
 

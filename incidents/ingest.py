@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
 from rest_framework import serializers
 
 from feeds.models import Feed
-from feeds.pipeline import HandlerResult, RecordFailure
+from feeds.pipeline import HandlerResult, RecordFailure, validate_records
+from feeds.records import FeedRecordSerializer, future_message, too_far_in_future
 from incidents import selectors, services
 from incidents.choices import IncidentStatus, Priority
 
@@ -19,7 +17,7 @@ def optional_text(max_length: int) -> serializers.CharField:
     return serializers.CharField(max_length=max_length, required=False, allow_blank=True)
 
 
-class CadRecordSerializer(serializers.Serializer):
+class CadRecordSerializer(FeedRecordSerializer):
     """One call for service as a CAD system sends it (see docs/feeds.md)."""
 
     external_id = serializers.CharField(max_length=64, help_text="CAD number, unique within the feed.")
@@ -41,19 +39,11 @@ class CadRecordSerializer(serializers.Serializer):
     disposition = optional_text(128)
     narrative = optional_text(4000)
 
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        latest_allowed = timezone.now() + timedelta(seconds=settings.RTCC_INGEST_MAX_FUTURE_SECONDS)
         future = {
-            name: [f"More than {settings.RTCC_INGEST_MAX_FUTURE_SECONDS} s in the future (sender's clock?)."]
+            name: [future_message()]
             for name in ("received_at", "dispatched_at", "arrived_at", "closed_at")
-            if attrs.get(name) is not None and attrs[name] > latest_allowed
+            if too_far_in_future(attrs.get(name))
         }
         if future:
             raise serializers.ValidationError(future)
@@ -74,15 +64,9 @@ class CadBatchSerializer(serializers.Serializer):
 def cad_records_process(*, feed: Feed, records: list[dict[str, Any]]) -> HandlerResult:
     """Pipeline handler: validate again (schema may have changed since accept), resolve, upsert."""
     result = HandlerResult()
-    valid: list[tuple[int, dict[str, Any]]] = []
-    for index, record in enumerate(records):
-        serializer = CadRecordSerializer(data=record)
-        if serializer.is_valid():
-            data = dict(serializer.validated_data)
-            valid.append((index, data))
-            result.saw(data["received_at"], data.get("dispatched_at"), data.get("arrived_at"), data.get("closed_at"))
-        else:
-            result.failures.append(_failure(index, record, f"invalid record: {serializer.errors}"))
+    valid = validate_records(records, CadRecordSerializer, result)
+    for _, data in valid:
+        result.saw(data["received_at"], data.get("dispatched_at"), data.get("arrived_at"), data.get("closed_at"))
 
     normalised: list[tuple[int, services.IncidentData]] = []
     call_types = services.call_type_priorities(
