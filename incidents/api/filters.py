@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import django_filters
-from rest_framework_gis.filters import InBBoxFilter
 
 from incidents.choices import OPEN_STATUSES, IncidentStatus
 from incidents.models import Incident
@@ -23,9 +22,3 @@ class IncidentFilter(django_filters.FilterSet):
 
     def filter_open(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
-
-
-class BBoxFilter(InBBoxFilter):
-    """`?bbox=minLon,minLat,maxLon,maxLat` (WGS 84)."""
-
-    bbox_param = "bbox"

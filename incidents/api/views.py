@@ -1,24 +1,17 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.permissions import HasCapability
 from incidents import selectors
-from incidents.api.filters import BBoxFilter, IncidentFilter
+from incidents.api.filters import IncidentFilter
 from incidents.api.serializers import IncidentFeatureOut, IncidentOut
 from incidents.models import Incident
-
-
-class IncidentGeoJsonPagination(GeoJsonPagination):
-    page_size = 2000
-    max_page_size = 10000
-    page_size_query_param = "page_size"
+from rtcc.api.layers import GeoLayerApi
 
 
 class IncidentListApi(generics.ListAPIView):
@@ -33,17 +26,13 @@ class IncidentListApi(generics.ListAPIView):
         return selectors.incident_list_visible_to(user=self.request.user).order_by("-received_at", "-id")
 
 
-class IncidentLayerApi(generics.ListAPIView):
+class IncidentLayerApi(GeoLayerApi):
     """GeoJSON layer of located incidents; `bbox=minLon,minLat,maxLon,maxLat` limits the area."""
 
     capability = "incidents.read"
-    permission_classes = [HasCapability]
     serializer_class = IncidentFeatureOut
     filterset_class = IncidentFilter
-    filter_backends = [BBoxFilter, DjangoFilterBackend]
     bbox_filter_field = "location"
-    bbox_filter_include_overlapping = True
-    pagination_class = IncidentGeoJsonPagination
 
     def get_queryset(self) -> QuerySet[Incident]:
         return (

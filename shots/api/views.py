@@ -5,12 +5,8 @@ from datetime import timedelta
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import generics
-from rest_framework_gis.pagination import GeoJsonPagination
 
-from accounts.permissions import HasCapability
-from incidents.api.filters import BBoxFilter
+from rtcc.api.layers import GeoLayerApi
 from shots import selectors
 from shots.api.serializers import ShotsFeatureOut
 from shots.choices import ReviewStatus
@@ -29,23 +25,13 @@ class ShotsFilter(django_filters.FilterSet):
         return queryset.filter(detected_at__gte=timezone.now() - timedelta(hours=float(value)))
 
 
-class ShotsPagination(GeoJsonPagination):
-    page_size = 2000
-    max_page_size = 10000
-    page_size_query_param = "page_size"
-
-
-class ShotsLayerApi(generics.ListAPIView):
+class ShotsLayerApi(GeoLayerApi):
     """GeoJSON layer of located detections; `bbox`, `since_hours`, `review_status` filter it."""
 
     capability = "shots.read"
-    permission_classes = [HasCapability]
     serializer_class = ShotsFeatureOut
     filterset_class = ShotsFilter
-    filter_backends = [BBoxFilter, DjangoFilterBackend]
     bbox_filter_field = "location"
-    bbox_filter_include_overlapping = True
-    pagination_class = ShotsPagination
 
     def get_queryset(self) -> QuerySet[ShotsFired]:
         return (
