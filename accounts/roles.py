@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cap.read": STAFF_ROLES,
     # Feed health (status and counters, no keys): everyone on shift should know a feed is down.
     "feeds.health": STAFF_ROLES,
+    # File imports through mapping files.
+    "feeds.import": frozenset({Role.ADMIN}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.

@@ -84,3 +84,33 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"dead letter {self.external_id or self.record_index} of {self.batch_id}: {self.status}"
+
+
+class ImportJob(models.Model):
+    """A CSV file uploaded by an admin, imported through a mapping by a worker, with live progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="imports")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    mapping_name = models.CharField(max_length=120)
+    mapping_text = models.TextField(help_text="The mapping as used, kept with the job.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    lines_done = models.PositiveIntegerField(default=0)
+    lines_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.original_name} ({self.status})"

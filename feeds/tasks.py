@@ -38,6 +38,14 @@ def process_inbox_batch(self, batch_id: str) -> str:  # type: ignore[no-untyped-
     return batch.status if batch else "skipped"
 
 
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
+def run_import_job(job_id: int) -> str:
+    """Import one uploaded file (the job row records progress and the report)."""
+    from feeds.imports.jobs import import_job_run
+
+    return import_job_run(job_id=job_id).status
+
+
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def check_feed_health() -> dict[str, int]:
     """Beat job: silent-feed alerts raised and cleared."""

@@ -138,6 +138,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/inter", BASE_DIR / "node_modules" / "@fontsource" / "inter"),
 ]
+MEDIA_URL = "/media/"  # never served directly: uploads are read by workers, not browsers
+MEDIA_ROOT = Path(os.environ.get("RTCC_MEDIA_ROOT", str(BASE_DIR / "media")))
+RTCC_IMPORT_MAX_BYTES = int(os.environ.get("RTCC_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

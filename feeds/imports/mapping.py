@@ -121,17 +121,33 @@ class Mapping:
         return {"latitude": latitude, "longitude": longitude}
 
 
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "mappings"
+
+
+def shipped_mappings() -> list[str]:
+    """File names of the mappings that come with RTCC Ops (feeds/mappings/)."""
+    return sorted(p.name for p in SHIPPED_DIR.iterdir() if p.suffix.lower() in {".json", ".yml", ".yaml"})
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raises MappingError naming the bad key."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MappingError(f"mapping: cannot read {path}: {exc.strerror}") from exc
+    return mapping_from_text(text, name=path.name, source=str(path))
+
+
+def mapping_from_text(text: str, *, name: str, source: str = "") -> Mapping:
+    """A mapping from its text; YAML when the name ends in .yml/.yaml, JSON otherwise."""
+    suffix = Path(name).suffix.lower()
     try:
-        spec = yaml.safe_load(text) if path.suffix.lower() in {".yml", ".yaml"} else json.loads(text)
+        spec = yaml.safe_load(text) if suffix in {".yml", ".yaml"} else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise MappingError(f"mapping: {path.name} is not valid {path.suffix.lstrip('.').upper()}: {exc}") from exc
-    return parse_mapping(spec, source=str(path))
+        raise MappingError(
+            f"mapping: {name} is not valid {'YAML' if suffix in {'.yml', '.yaml'} else 'JSON'}: {exc}"
+        ) from exc
+    return parse_mapping(spec, source=source or name)
 
 
 def parse_mapping(spec: Any, *, source: str = "") -> Mapping:

@@ -78,8 +78,27 @@ def _client(role: str | None, make_user: Any) -> Client:
     return client
 
 
-def _concrete(route: str, incident_id: int) -> str:
-    return "/" + route.replace("<int:pk>", str(incident_id)) + REQUIRED_QUERY.get(route, "")
+def _concrete(route: str, ids: dict[str, int]) -> str:
+    for placeholder, value in ids.items():
+        route = route.replace(placeholder, str(value))
+    return "/" + route + REQUIRED_QUERY.get(route, "")
+
+
+def _objects(make_user: Any) -> dict[str, int]:
+    """One object of each kind a route can point at, so allowed roles get a 200, not a 404."""
+    from feeds import services as feed_services
+    from feeds.models import ImportJob
+
+    feed, _ = feed_services.feed_create(name="Matrix CAD", kind="cad", slug="matrix-cad")
+    job = ImportJob.objects.create(
+        feed=feed,
+        file="imports/matrix.csv",
+        original_name="matrix.csv",
+        mapping_name="milwaukee_cad.json",
+        mapping_text="{}",
+        created_by=make_user("matrix-owner", None),
+    )
+    return {"<int:pk>": IncidentFactory().id, "<int:job_id>": job.id}
 
 
 def _assert_access(response: Any, *, allowed: bool, anonymous: bool, url: str, is_api: bool) -> None:
@@ -99,8 +118,7 @@ def _assert_access(response: Any, *, allowed: bool, anonymous: bool, url: str, i
 def test_route_allows_exactly_the_roles_of_its_capability(
     make_user: Any, role: str | None, route: str, capability: str
 ) -> None:
-    incident = IncidentFactory()
-    url = _concrete(route, incident.id)
+    url = _concrete(route, _objects(make_user))
     response = _client(role, make_user).get(url)
     allowed = role in CAPABILITIES[capability]
     _assert_access(response, allowed=allowed, anonymous=role is None, url=url, is_api=route.startswith("api/"))

@@ -247,3 +247,32 @@ def test_admin_map_widgets_load_without_outside_requests(page: Page, asgi_server
         expect(page.locator(".leaflet-container").first).to_be_visible(timeout=5_000)
     page.screenshot(path=str(OUTPUT_DIR / "admin_zone_map.png"))
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_admin_imports_a_file_and_watches_the_progress_bar_to_the_report(
+    page: Page, asgi_server: str, worker: None, make_user: Any, cad_feed: Any
+) -> None:
+    from pathlib import Path
+
+    from feeds.models import ImportJob
+
+    admin = make_user("browser-importer", Role.ADMIN)
+    admin.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    admin.save(update_fields=["password"])
+    page.goto(f"{asgi_server}/accounts/login/?next=/feeds/import/")
+    page.fill("#id_username", admin.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{asgi_server}/feeds/import/")
+    page.select_option("#id_feed", label="Test CAD (cad)")
+    page.select_option("#id_mapping", "milwaukee_cad.json")
+    demo = Path(__file__).resolve().parents[2] / "demo" / "milwaukee_calls_2018-05-01_03.csv"
+    page.set_input_files("#id_file", str(demo))
+    page.click("form.import-form button[type=submit]")
+    expect(page.locator("#state")).to_have_attribute("data-status", "done", timeout=60_000)
+    expect(page.locator("#rows")).to_have_text("5496")
+    expect(page.locator("#progress")).to_have_attribute("aria-valuenow", "100")
+    page.screenshot(path=str(OUTPUT_DIR / "import_report.png"))
+    for job in ImportJob.objects.all():
+        job.file.delete(save=False)
+    assert page.problems == []  # type: ignore[attr-defined]

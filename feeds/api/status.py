@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability
 from feeds import selectors
+from feeds.models import ImportJob
+from rtcc.errors import NotFound
 
 FeedHealthOut = inline_serializer(
     "FeedHealth",
@@ -42,3 +44,36 @@ class FeedHealthApi(APIView):
     @extend_schema(responses=FeedHealthOut)
     def get(self, request: Request) -> Response:
         return Response([asdict(health) for health in selectors.feeds_health_visible_to(user=request.user)])
+
+
+class ImportJobApi(APIView):
+    """Progress and, once done, the report of one import job."""
+
+    capability = "feeds.import"
+    permission_classes = [HasCapability]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ImportJobStatus",
+            {
+                "status": serializers.CharField(),
+                "lines_done": serializers.IntegerField(),
+                "lines_total": serializers.IntegerField(),
+                "report": serializers.DictField(allow_null=True),
+                "error": serializers.CharField(),
+            },
+        )
+    )
+    def get(self, request: Request, job_id: int) -> Response:
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None:
+            raise NotFound("No such import.")
+        return Response(
+            {
+                "status": job.status,
+                "lines_done": job.lines_done,
+                "lines_total": job.lines_total,
+                "report": job.report,
+                "error": job.error,
+            }
+        )
