@@ -50,6 +50,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_DEBUG=0
 
 WORKDIR /app
+# Uploaded import files (a volume shared by web and worker in docker-compose.yml).
+RUN mkdir -p /app/media && chown rtcc:rtcc /app/media
 USER rtcc
 EXPOSE 8000
 CMD ["uvicorn", "rtcc.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
