@@ -25,6 +25,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "alerts.read": STAFF_ROLES,
     "shots.read": STAFF_ROLES,
     "cap.read": STAFF_ROLES,
+    # Positions of people on electronic monitoring: purpose-bound and audited.
+    "monitoring.tracks": frozenset({Role.ANALYST, Role.SUPERVISOR}),
     # Feed health (status and counters, no keys): everyone on shift should know a feed is down.
     "feeds.health": STAFF_ROLES,
     # File imports through mapping files.
@@ -68,6 +70,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "monitoring.change_zone",
         "monitoring.delete_zone",
         "monitoring.view_zonevisit",
+        "audit.view_auditevent",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "shots",
     "cap",
     "monitoring",
+    "audit",
     "cameras",
     "lpr",
     "analytics",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("shots.api.urls")),
     path("", include("cap.api.urls")),
+    path("", include("monitoring.api.urls")),
 ]

@@ -39,7 +39,10 @@ ADMIN_SAMPLE = [
     "/admin/cap/capalert/",
 ]
 # Query strings a route needs to answer 200 when allowed.
-REQUIRED_QUERY = {"api/v1/events/": "?after=0"}
+REQUIRED_QUERY = {
+    "api/v1/events/": "?after=0",
+    "api/v1/monitoring/subjects/<int:subject_id>/track/": "?purpose=investigation&case_number=M-1",
+}
 ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
 
 
@@ -79,9 +82,10 @@ def _client(role: str | None, make_user: Any) -> Client:
 
 
 def _concrete(route: str, ids: dict[str, int]) -> str:
+    path = route
     for placeholder, value in ids.items():
-        route = route.replace(placeholder, str(value))
-    return "/" + route + REQUIRED_QUERY.get(route, "")
+        path = path.replace(placeholder, str(value))
+    return "/" + path + REQUIRED_QUERY.get(route, "")
 
 
 def _objects(make_user: Any) -> dict[str, int]:
@@ -98,7 +102,14 @@ def _objects(make_user: Any) -> dict[str, int]:
         mapping_text="{}",
         created_by=make_user("matrix-owner", None),
     )
-    return {"<int:pk>": IncidentFactory().id, "<int:job_id>": job.id}
+    from datetime import date
+
+    from monitoring.models import Subject
+
+    subject = Subject.objects.create(
+        source="em", device_id="D-1", reference="EM-1", supervision_type="parole", active_from=date(2026, 1, 1)
+    )
+    return {"<int:pk>": IncidentFactory().id, "<int:job_id>": job.id, "<int:subject_id>": subject.id}
 
 
 def _assert_access(response: Any, *, allowed: bool, anonymous: bool, url: str, is_api: bool) -> None:

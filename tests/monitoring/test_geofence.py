@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -19,32 +18,6 @@ from monitoring.models import Ping, Subject, Zone, ZoneVisit
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
 INSIDE = (43.0500, -87.9500)
 OUTSIDE = (43.0600, -87.9300)
-
-
-@pytest.fixture
-def feed(db: None) -> Any:
-    return feed_services.feed_create(name="EM vendor", kind="gps", slug="em")[0]
-
-
-@pytest.fixture
-def subject(feed: Any) -> Subject:
-    return Subject.objects.create(
-        source="em",
-        device_id="DEV-7",
-        reference="EM-1042",
-        supervision_type="pretrial",
-        officer_name="Officer Diaz",
-        officer_phone="414-555-0100",
-        active_from=date(2026, 1, 1),
-    )
-
-
-@pytest.fixture
-def zone(subject: Subject) -> Zone:
-    square = Polygon.from_bbox((-87.952, 43.048, -87.948, 43.052))
-    zone = Zone.objects.create(name="Victim residence", area=MultiPolygon(square, srid=4326), dwell_seconds=120)
-    zone.subjects.add(subject)
-    return zone
 
 
 def ping(at: datetime, where: tuple[float, float], device: str = "DEV-7") -> dict[str, Any]:
