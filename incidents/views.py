@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.permissions import capability_required
+from accounts.roles import has_capability
 from incidents.choices import Priority
 from rtcc.selectors import latest_seq
 
@@ -28,6 +29,8 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "alertsUrl": reverse("api-alert-list"),
         "feedHealthUrl": reverse("api-feed-health"),
         "capUrl": reverse("api-cap-layer"),
+        "subjectsUrl": reverse("api-subject-list") if has_capability(request.user, "monitoring.tracks") else None,
+        "trackUrlTemplate": reverse("api-subject-track", args=[0]).replace("/0/", "/{id}/"),
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})

@@ -276,3 +276,38 @@ def test_admin_imports_a_file_and_watches_the_progress_bar_to_the_report(
     for job in ImportJob.objects.all():
         job.file.delete(save=False)
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_analyst_views_a_monitoring_track_with_a_purpose_and_it_is_audited(
+    page: Page, asgi_server: str, analyst_login: str
+) -> None:
+    from datetime import date, timedelta
+
+    from django.contrib.gis.geos import Point
+
+    from audit.models import AuditEvent
+    from monitoring.models import Ping, Subject
+
+    subject = Subject.objects.create(
+        source="em", device_id="D-9", reference="EM-2077", supervision_type="parole", active_from=date(2026, 1, 1)
+    )
+    now = datetime.now(UTC)
+    for minutes, (lat, lon) in enumerate([(43.05, -87.95), (43.052, -87.947), (43.055, -87.944)]):
+        Ping.objects.create(
+            subject=subject, recorded_at=now - timedelta(minutes=30 - minutes), location=Point(lon, lat)
+        )
+    sign_in(page, asgi_server, analyst_login)
+    expect(page.locator("#track-tool")).to_be_visible(timeout=5_000)
+    page.select_option("#track-purpose", "victim_safety")
+    page.fill("#track-case", "2026-00913")
+    page.click("#track-tool button[type=submit]")
+    expect(page.locator(f"path.track-line.track-{subject.pk}")).to_be_visible(timeout=5_000)
+    expect(page.locator("#track-message")).to_contain_text("3 positions")
+    page.screenshot(path=str(OUTPUT_DIR / "ops_map_track.png"))
+    event = AuditEvent.objects.get()
+    assert (event.object_ref, event.purpose, event.case_number) == (
+        f"subject:{subject.pk}",
+        "victim_safety",
+        "2026-00913",
+    )
+    assert page.problems == []  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
 import { AlertStrip } from "./ops_alerts.js";
 import { ShotsLayer } from "./ops_shots.js";
+import { setUpTrackTool } from "./ops_tracks.js";
 
 const config = readConfig("ops-config");
 const OPEN = new Set(["received", "dispatched", "on_scene"]);
@@ -240,6 +241,7 @@ setInterval(renderList, 30000);
 setInterval(refreshFeedWidget, 30000);
 await loadInitial();
 refreshFeedWidget();
+setUpTrackTool({ map, config, fetchJson });
 // Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.
 window.rtccLive = new LiveStream({
   socketPath: config.socketPath,
