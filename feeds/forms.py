@@ -8,6 +8,7 @@ from feeds.imports.mapping import SHIPPED_DIR, shipped_mappings
 from feeds.models import Feed
 
 UPLOADED = "__upload__"
+FEED_OWN = "__feed__"
 
 
 class ImportForm(forms.Form):
@@ -18,11 +19,17 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(name, name) for name in shipped_mappings()] + [(UPLOADED, "Upload a mapping file…")]
+        choices = [(FEED_OWN, "The feed's own mapping")]
+        choices += [(name, name) for name in shipped_mappings()] + [(UPLOADED, "Upload a mapping file…")]
         self.fields["mapping"].choices = choices  # type: ignore[attr-defined]
 
     def mapping_name_and_text(self) -> tuple[str, str]:
         choice = self.cleaned_data["mapping"]
+        if choice == FEED_OWN:
+            feed = self.cleaned_data["feed"]
+            if not feed.mapping.strip():
+                raise forms.ValidationError({"mapping": f"Feed {feed.name} has no mapping of its own."})
+            return f"{feed.slug}.yaml", feed.mapping
         if choice != UPLOADED:
             return choice, (SHIPPED_DIR / choice).read_text(encoding="utf-8")
         upload = self.cleaned_data.get("mapping_file")

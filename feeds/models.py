@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from feeds.choices import BatchStatus, DeadLetterStatus, FeedKind
@@ -17,6 +18,10 @@ class Feed(models.Model):
     key_prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the API key.")
     key_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mapping = models.TextField(
+        blank=True,
+        help_text="Optional default mapping (JSON or YAML) for file imports into this feed.",
+    )
     max_silence_seconds = models.PositiveIntegerField(
         default=900, help_text="Longer without a record raises a 'feed silent' alert (and clears it on recovery)."
     )
@@ -35,6 +40,21 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+    def clean(self) -> None:
+        # The admin form calls this: a feed's own mapping must parse and fill this feed's kind.
+        if not self.mapping.strip():
+            return
+        from feeds.imports.mapping import MappingError, mapping_from_text
+
+        try:
+            mapping = mapping_from_text(self.mapping, name=f"{self.slug or 'feed'}.yaml")
+        except MappingError as exc:
+            raise ValidationError({"mapping": str(exc)}) from exc
+        if mapping.kind != self.kind:
+            raise ValidationError(
+                {"mapping": f"kind: the mapping fills {mapping.kind!r} records, this feed is {self.kind!r}"}
+            )
 
 
 class InboxBatch(models.Model):

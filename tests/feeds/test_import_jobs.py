@@ -118,3 +118,35 @@ def test_job_whose_file_vanished_fails_with_the_reason(admin_user: Any, cad_feed
         created_by=admin_user,
     )
     assert import_job_run(job_id=job.pk).error == "file: imports/gone.csv is missing from storage"
+
+
+@pytest.mark.django_db
+def test_feed_with_its_own_mapping_needs_no_mapping_argument(cad_feed: Any, capsys: Any) -> None:
+    from django.core.management import call_command
+
+    feed = cad_feed[0]
+    feed.mapping = (FIXTURES / "county_cad.yaml").read_text()
+    feed.full_clean()
+    feed.save()
+    call_command("import_records", "cad", str(FIXTURES / "county_cad.csv"), "--feed", "test-cad", "--dry-run")
+    assert "rows 7: accepted 2" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_feed_mapping_is_checked_when_saved(cad_feed: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    feed = cad_feed[0]
+    feed.mapping = (Path(__file__).resolve().parents[2] / "feeds/mappings/dc_shotspotter.json").read_text()
+    with pytest.raises(ValidationError, match="fills 'shots' records"):
+        feed.full_clean()
+    feed.mapping = "kind: cad\nfields: {callType: {column: x}}"
+    with pytest.raises(ValidationError, match=r"fields\.callType"):
+        feed.full_clean()
+
+
+@pytest.mark.django_db
+def test_choosing_the_feeds_own_mapping_when_it_has_none_is_refused(admin_client: Client, cad_feed: Any) -> None:
+    response = upload(admin_client, cad_feed[0].pk, mapping="__feed__")
+    assert response.status_code == 400
+    assert "has no mapping of its own" in response.content.decode()

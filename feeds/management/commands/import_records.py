@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from feeds import pipeline
 from feeds.imports.csv_import import import_csv
-from feeds.imports.mapping import CellError, MappingError, load_mapping
+from feeds.imports.mapping import CellError, MappingError, load_mapping, mapping_from_text
 from feeds.models import Feed
 
 BAR_WIDTH = 30
@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=pipeline.supported_kinds())
         parser.add_argument("file", type=Path)
-        parser.add_argument("--mapping", type=Path, required=True, help="Mapping file (JSON or YAML).")
+        parser.add_argument(
+            "--mapping", type=Path, help="Mapping file (JSON or YAML); default: the feed's own mapping."
+        )
         parser.add_argument("--feed", required=True, help="Slug of the feed the records belong to.")
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--dry-run", action="store_true", help="Check and count every row, write nothing.")
@@ -36,7 +38,12 @@ class Command(BaseCommand):
         if not 1 <= options["batch_size"] <= 5000:
             raise CommandError("--batch-size: between 1 and 5000")
         try:
-            mapping = load_mapping(options["mapping"])
+            if options["mapping"]:
+                mapping = load_mapping(options["mapping"])
+            elif feed.mapping.strip():
+                mapping = mapping_from_text(feed.mapping, name=f"{feed.slug}.yaml")
+            else:
+                raise CommandError(f"--mapping: feed {feed.slug!r} has no mapping of its own; give a mapping file")
             if mapping.kind != options["kind"]:
                 raise MappingError(f"kind: the mapping is for {mapping.kind!r}, not {options['kind']!r}")
             report = import_csv(
