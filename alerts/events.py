@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from alerts.models import Alert
+from rtcc.geo import lat_lon
 from rtcc.outbox import record_events
 
 
@@ -22,7 +23,7 @@ class AlertPayload(TypedDict):
 
 
 def alert_payload(alert: Alert) -> AlertPayload:
-    point = alert.location
+    lat, lon = lat_lon(alert.location)
     return AlertPayload(
         id=alert.pk,
         type=alert.type,
@@ -31,8 +32,8 @@ def alert_payload(alert: Alert) -> AlertPayload:
         detail=alert.detail,
         status=alert.status,
         source_key=alert.source_key,
-        lat=round(point.y, 6) if point else None,
-        lon=round(point.x, 6) if point else None,
+        lat=lat,
+        lon=lon,
         created_at=alert.created_at.isoformat(),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from incidents.models import Incident
+from rtcc.geo import lat_lon
 from rtcc.outbox import record_events
 
 IncidentEventType = Literal["incident.created", "incident.updated"]
@@ -30,7 +31,7 @@ class IncidentPayload(TypedDict):
 
 def incident_payload(incident: Incident) -> IncidentPayload:
     """The small state snapshot clients need to place and list an incident."""
-    point = incident.location
+    lat, lon = lat_lon(incident.location)
     return IncidentPayload(
         id=incident.pk,
         source=incident.source,
@@ -41,8 +42,8 @@ def incident_payload(incident: Incident) -> IncidentPayload:
         status=incident.status,
         received_at=incident.received_at.isoformat(),
         address=incident.address,
-        lat=round(point.y, 6) if point else None,
-        lon=round(point.x, 6) if point else None,
+        lat=lat,
+        lon=lon,
         location_status=incident.location_status,
         district=incident.district,
         beat=incident.beat,

@@ -21,3 +21,10 @@ def locate(latitude: float | None, longitude: float | None) -> tuple[Point | Non
     if not (min_lon <= longitude <= max_lon and min_lat <= latitude <= max_lat):
         return None, LocationStatus.OUT_OF_AREA
     return Point(longitude, latitude, srid=4326), LocationStatus.OK
+
+
+def lat_lon(point: Point | None) -> tuple[float | None, float | None]:
+    """(lat, lon) rounded to ~10 cm for event payloads, or (None, None)."""
+    if point is None:
+        return None, None
+    return round(point.y, 6), round(point.x, 6)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from rtcc.geo import lat_lon
 from rtcc.outbox import record_events
 from shots.models import ShotsFired
 
@@ -23,13 +24,13 @@ class ShotsPayload(TypedDict):
 
 
 def shots_payload(shot: ShotsFired) -> ShotsPayload:
-    point = shot.location
+    lat, lon = lat_lon(shot.location)
     return ShotsPayload(
         id=shot.pk,
         external_id=shot.external_id,
         detected_at=shot.detected_at.isoformat(),
-        lat=round(point.y, 6) if point else None,
-        lon=round(point.x, 6) if point else None,
+        lat=lat,
+        lon=lon,
         rounds=shot.rounds,
         detection_type=shot.detection_type,
         confidence=shot.confidence,
