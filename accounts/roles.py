@@ -31,6 +31,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "feeds.health": STAFF_ROLES,
     # File imports through mapping files.
     "feeds.import": frozenset({Role.ADMIN}),
+    # Alerts meant for admins (camera offline, MOU expiring): the "admin" event stream.
+    "admin.alerts": frozenset({Role.ADMIN}),
+    # Camera registry: map layer, "cameras that can see this spot", camera details.
+    "cameras.read": STAFF_ROLES,
+    # Owner contact details of partner and community cameras.
+    "cameras.contacts": frozenset({Role.ANALYST, Role.ADMIN}),
+    # Register, review (approve/reject), import, export and retire cameras.
+    "cameras.manage": frozenset({Role.ADMIN}),
+    # Ask owners for footage and record their answer.
+    "cameras.footage": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.
@@ -45,6 +55,7 @@ STAFF_VIEW_PERMISSIONS = [
     "alerts.view_alert",
     "shots.view_shotsfired",
     "cap.view_capalert",
+    "cameras.view_camera",
 ]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: STAFF_VIEW_PERMISSIONS,
@@ -71,6 +82,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "monitoring.delete_zone",
         "monitoring.view_zonevisit",
         "audit.view_auditevent",
+        "cameras.add_camera",
+        "cameras.change_camera",
+        "cameras.view_footagerequest",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -6,6 +6,14 @@ class AlertType(models.TextChoices):
     FEED_SILENT = "feed_silent", "Feed silent"
     CAP = "cap", "CAP alert"
     GEOFENCE = "geofence", "Geofence violation"
+    CAMERA_OFFLINE = "camera_offline", "Camera offline"
+    MOU_EXPIRING = "mou_expiring", "Camera MOU expiring"
+
+
+class AlertAudience(models.TextChoices):
+    # Which event stream carries the alert; rtcc.selectors decides who may join each stream.
+    OPS = "ops", "Everyone on shift"
+    ADMIN = "admin", "Admins"
 
 
 class AlertStatus(models.TextChoices):

@@ -39,4 +39,6 @@ def alert_payload(alert: Alert) -> AlertPayload:
 
 
 def publish_alert_changed(*, alert: Alert, created: bool) -> None:
-    record_events(stream="ops", events=[("alert.raised" if created else "alert.updated", dict(alert_payload(alert)))])
+    record_events(
+        stream=alert.audience, events=[("alert.raised" if created else "alert.updated", dict(alert_payload(alert)))]
+    )

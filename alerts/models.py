@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models
 
-from alerts.choices import AlertStatus, AlertType
+from alerts.choices import AlertAudience, AlertStatus, AlertType
 
 
 class Alert(models.Model):
@@ -14,6 +14,7 @@ class Alert(models.Model):
     detail = models.TextField(blank=True)
     source_key = models.CharField(max_length=128, help_text="e.g. 'shots:<id>'; one alert per source and type.")
     location = models.PointField(srid=4326, null=True, blank=True)
+    audience = models.CharField(max_length=16, choices=AlertAudience.choices, default=AlertAudience.OPS)
     status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.NEW)
     resolution_note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,10 +5,11 @@ from django.db.models import QuerySet
 
 from accounts.roles import has_capability
 from alerts.models import Alert
+from rtcc.selectors import streams_visible_to
 
 
 def alert_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Alert]:
     """Alerts the user may read (every staff role today; distribution rules come with the alert workflow)."""
     if not has_capability(user, "alerts.read"):
         return Alert.objects.none()
-    return Alert.objects.all()
+    return Alert.objects.filter(audience__in=streams_visible_to(user=user))

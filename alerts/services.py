@@ -5,19 +5,26 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from alerts.choices import AlertStatus
+from alerts.choices import AlertAudience, AlertStatus
 from alerts.events import publish_alert_changed
 from alerts.models import Alert
 
 
 def alert_raise_or_update(
-    *, type: str, source_key: str, priority: int, title: str, detail: str = "", location: Point | None = None
+    *,
+    type: str,
+    source_key: str,
+    priority: int,
+    title: str,
+    detail: str = "",
+    location: Point | None = None,
+    audience: str = AlertAudience.OPS,
 ) -> Alert:
     """Raise the alert for a source, or refresh its text; runs in the caller's transaction."""
     alert, created = Alert.objects.select_for_update().get_or_create(
         type=type,
         source_key=source_key,
-        defaults={"priority": priority, "title": title, "detail": detail, "location": location},
+        defaults={"priority": priority, "title": title, "detail": detail, "location": location, "audience": audience},
     )
     if not created:
         changed = (alert.priority, alert.title, alert.detail, alert.location) != (priority, title, detail, location)

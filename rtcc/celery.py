@@ -21,6 +21,18 @@ app.conf.beat_schedule = {
         "task": "feeds.tasks.check_feed_health",
         "schedule": 60.0,
     },
+    "cameras-probe-health": {
+        "task": "cameras.tasks.probe_camera_health",
+        "schedule": float(os.environ.get("RTCC_CAMERA_PROBE_SECONDS", "300")),
+    },
+    "cameras-check-mou": {
+        "task": "cameras.tasks.check_camera_mous",
+        "schedule": 3600.0,
+    },
+    "cameras-expire-footage-requests": {
+        "task": "cameras.tasks.expire_footage_requests",
+        "schedule": 900.0,
+    },
     "rtcc-prune-outbox": {
         "task": "rtcc.tasks.prune_outbox",
         "schedule": 3600.0,

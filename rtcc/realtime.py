@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
-STREAMS = ("ops",)
+STREAMS = ("ops", "admin")
 
 
 def group_for_stream(stream: str) -> str:

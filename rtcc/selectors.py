@@ -13,7 +13,7 @@ from accounts.roles import has_capability
 from rtcc.models import OutboxEvent
 from rtcc.outbox import event_message
 
-STREAM_CAPABILITY = {"ops": "ops.view"}
+STREAM_CAPABILITY = {"ops": "ops.view", "admin": "admin.alerts"}
 
 
 def streams_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> list[str]:

@@ -51,6 +51,8 @@ if not DEBUG:
         problems.append("ALLOWED_HOSTS must list the real host names (no '*')")
     if "rtcc:rtcc@" in os.environ.get("DATABASE_URL", "rtcc:rtcc@"):
         problems.append("DATABASE_URL must be set (the default dev password is not allowed)")
+    if not os.environ.get("RTCC_FIELD_ENCRYPTION_KEYS"):
+        problems.append("RTCC_FIELD_ENCRYPTION_KEYS must be set (Fernet keys; see docs/security.md)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems))
 
@@ -138,6 +140,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/inter", BASE_DIR / "node_modules" / "@fontsource" / "inter"),
+    ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
 MEDIA_URL = "/media/"  # never served directly: uploads are read by workers, not browsers
 MEDIA_ROOT = Path(os.environ.get("RTCC_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -200,11 +203,22 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
         "AlertStatusEnum": "alerts.choices.AlertStatus",
+        "CameraStatusEnum": "cameras.choices.CameraStatus",
+        "FootageStatusEnum": "cameras.choices.FootageStatus",
     },
     # Swagger UI from the installed sidecar package: no CDN request from the docs page.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# Shared by every process (rate limits must hold across ASGI workers).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("RTCC_CHANNEL_PREFIX", "rtcc"),
+    }
 }
 
 CHANNEL_LAYERS = {
@@ -249,6 +263,21 @@ RTCC_MAP_ZOOM = int(os.environ.get("RTCC_MAP_ZOOM", "11"))
 RTCC_SERVICE_AREA = [float(x) for x in env_list("RTCC_SERVICE_AREA", "-88.20,42.80,-87.70,43.30")]
 RTCC_EVENT_RETENTION_DAYS = int(os.environ.get("RTCC_EVENT_RETENTION_DAYS", "7"))
 RTCC_WS_HEARTBEAT_SECONDS = float(os.environ.get("RTCC_WS_HEARTBEAT_SECONDS", "15"))
+
+# Secrets stored in the database (camera stream credentials) are encrypted with Fernet. Give one
+# or more comma-separated keys; the first encrypts, all decrypt (rotation). Dev derives a key
+# from SECRET_KEY; production refuses to start without this setting.
+RTCC_FIELD_ENCRYPTION_KEYS = env_list("RTCC_FIELD_ENCRYPTION_KEYS", "")
+# Cameras
+RTCC_CAMERA_PROBE_SECONDS = float(os.environ.get("RTCC_CAMERA_PROBE_SECONDS", "300"))
+RTCC_CAMERA_PROBE_TIMEOUT_SECONDS = float(os.environ.get("RTCC_CAMERA_PROBE_TIMEOUT_SECONDS", "3"))
+RTCC_CAMERA_OFFLINE_ALERT_MINUTES = int(os.environ.get("RTCC_CAMERA_OFFLINE_ALERT_MINUTES", "30"))
+RTCC_MOU_WARNING_DAYS = int(os.environ.get("RTCC_MOU_WARNING_DAYS", "30"))
+RTCC_FOOTAGE_EXPIRY_WARNING_HOURS = int(os.environ.get("RTCC_FOOTAGE_EXPIRY_WARNING_HOURS", "48"))
+# Community self-registration: submissions per client IP per hour (HTTP 429 above it).
+RTCC_REGISTRATION_PER_IP_HOUR = int(os.environ.get("RTCC_REGISTRATION_PER_IP_HOUR", "5"))
+RTCC_FOOTAGE_MAX_BYTES = int(os.environ.get("RTCC_FOOTAGE_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
+RTCC_CAMERA_UPLOAD_MAX_BYTES = int(os.environ.get("RTCC_CAMERA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": tuple(RTCC_MAP_CENTER),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("shots.api.urls")),
     path("", include("cap.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("cameras.api.urls")),
 ]
