@@ -30,3 +30,26 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     address = "100 N MAIN ST"
     location = factory.LazyFunction(lambda: Point(-87.95, 43.05, srid=4326))
     district = "3"
+
+
+class CameraFactory(factory.django.DjangoModelFactory):
+    """An approved city camera in Milwaukee looking north; override what a test is about."""
+
+    class Meta:
+        model = "cameras.Camera"
+
+    reference = factory.Sequence(lambda n: f"CAM-T{n:07d}")
+    name = factory.Sequence(lambda n: f"Test camera {n}")
+    owner_name = "City of Milwaukee"
+    owner_type = "city"
+    contact_name = "Pat Owner"
+    contact_phone = "414-555-0100"
+    contact_email = "owner@example.org"
+    address = "100 N MAIN ST"
+    location = factory.LazyFunction(lambda: Point(-87.95, 43.05, srid=4326))
+    heading = 0.0
+    fov = 90.0
+    range_m = 100.0
+    tier = "footage"
+    status = "approved"
+    retention_days = 30

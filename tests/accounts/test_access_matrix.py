@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import CAPABILITIES, Role
-from tests.factories import IncidentFactory
+from tests.factories import CameraFactory, IncidentFactory
 
 # Routes that are deliberately reachable without a role, and why.
 PUBLIC = {
@@ -23,6 +23,8 @@ PUBLIC = {
     "favicon.ico": "redirect to the static icon",
     "accounts/login/": "the sign-in page",
     "accounts/logout/": "signing out",
+    "cameras/register/": "community camera self-registration (honeypot + per-IP rate limit)",
+    "cameras/register/thanks/": "shows the submitter the reference of their own submission (from their session)",
 }
 # Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
 FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/", "api/v1/ingest/cap/", "api/v1/ingest/gps/"}
@@ -37,12 +39,17 @@ ADMIN_SAMPLE = [
     "/admin/shots/shotsfired/",
     "/admin/alerts/alert/",
     "/admin/cap/capalert/",
+    "/admin/cameras/camera/",
+    "/admin/cameras/camera/add/",
 ]
 # Query strings a route needs to answer 200 when allowed.
 REQUIRED_QUERY = {
     "api/v1/events/": "?after=0",
     "api/v1/monitoring/subjects/<int:subject_id>/track/": "?purpose=investigation&case_number=M-1",
+    "api/v1/cameras/nearby/": "?lat=43.05&lon=-87.95&radius=300",
 }
+# Placeholders that mean another object than the default for routes under a prefix.
+PREFIXED_PLACEHOLDERS = {"api/v1/cameras/": {"<int:pk>": "camera"}, "cameras/": {"<int:pk>": "camera"}}
 ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
 
 
@@ -64,6 +71,12 @@ def capability_of(callback: Any) -> str | None:
 
 ROUTES = sorted(walk(get_resolver().url_patterns))
 GUARDED = [(route, capability_of(cb)) for route, cb in ROUTES if route not in PUBLIC and route not in FEED_KEY]
+CALLBACKS = dict(ROUTES)
+
+
+def answers_get(callback: Any) -> bool:
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    return view_class is None or hasattr(view_class, "get")
 
 
 def test_every_route_is_guarded_or_declared_public() -> None:
@@ -83,8 +96,13 @@ def _client(role: str | None, make_user: Any) -> Client:
 
 def _concrete(route: str, ids: dict[str, int]) -> str:
     path = route
+    for prefix, overrides in PREFIXED_PLACEHOLDERS.items():
+        if route.startswith(prefix):
+            for placeholder, kind in overrides.items():
+                path = path.replace(placeholder, str(ids[kind]))
     for placeholder, value in ids.items():
-        path = path.replace(placeholder, str(value))
+        if placeholder.startswith("<"):
+            path = path.replace(placeholder, str(value))
     return "/" + path + REQUIRED_QUERY.get(route, "")
 
 
@@ -109,12 +127,21 @@ def _objects(make_user: Any) -> dict[str, int]:
     subject = Subject.objects.create(
         source="em", device_id="D-1", reference="EM-1", supervision_type="parole", active_from=date(2026, 1, 1)
     )
-    return {"<int:pk>": IncidentFactory().id, "<int:job_id>": job.id, "<int:subject_id>": subject.id}
+    return {
+        "<int:pk>": IncidentFactory().id,
+        "<int:job_id>": job.id,
+        "<int:subject_id>": subject.id,
+        "camera": CameraFactory().id,
+    }
 
 
-def _assert_access(response: Any, *, allowed: bool, anonymous: bool, url: str, is_api: bool) -> None:
+def _assert_access(
+    response: Any, *, allowed: bool, anonymous: bool, url: str, is_api: bool, reads: bool = True
+) -> None:
     if allowed:
-        assert response.status_code == 200, f"{url}: expected 200, got {response.status_code}"
+        # A POST-only action answers an allowed role's GET with 405: the role check came first.
+        expected = 200 if reads else 405
+        assert response.status_code == expected, f"{url}: expected {expected}, got {response.status_code}"
     elif anonymous and not is_api:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     elif anonymous:
@@ -132,7 +159,14 @@ def test_route_allows_exactly_the_roles_of_its_capability(
     url = _concrete(route, _objects(make_user))
     response = _client(role, make_user).get(url)
     allowed = role in CAPABILITIES[capability]
-    _assert_access(response, allowed=allowed, anonymous=role is None, url=url, is_api=route.startswith("api/"))
+    _assert_access(
+        response,
+        allowed=allowed,
+        anonymous=role is None,
+        url=url,
+        is_api=route.startswith("api/"),
+        reads=answers_get(CALLBACKS[route]),
+    )
 
 
 @pytest.mark.django_db
