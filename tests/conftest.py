@@ -23,7 +23,8 @@ from accounts.services import user_ensure_with_role
 from feeds import services as feed_services
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_DIR = ROOT / "test-output"
+# Logs of background processes and screenshots; separate runs side by side can use their own.
+OUTPUT_DIR = ROOT / os.environ.get("RTCC_TEST_OUTPUT", "test-output")
 PASSWORD = "correct-horse-battery"
 
 
