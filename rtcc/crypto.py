@@ -2,7 +2,7 @@
 
 Fernet (AES-128-CBC + HMAC-SHA256) from `cryptography`. `RTCC_FIELD_ENCRYPTION_KEYS` lists keys;
 the first encrypts and every key decrypts, so keys rotate by prepending a new one and running
-`manage.py rotate_field_keys`. In development (no keys set) a key is derived from SECRET_KEY.
+`manage.py rotate_field_keys` (cameras app). In development (no keys set) a key is derived from SECRET_KEY.
 """
 
 from __future__ import annotations
