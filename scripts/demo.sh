@@ -17,6 +17,8 @@ if (exec 3<>"/dev/tcp/${HOST}/${PORT}") 2>/dev/null; then
 fi
 
 .venv/bin/python manage.py demo_setup
+# Demo cameras: live-share ones use this demo's own /healthz as a stand-in stream host.
+.venv/bin/python manage.py demo_cameras --stream-base "http://${HOST}:${PORT}/healthz"
 
 pids=()
 stop() {
@@ -54,7 +56,9 @@ cat <<TXT
   Logins (demo only):
     analyst     rtcc-analyst-demo      (ops map)
     supervisor  rtcc-supervisor-demo
-    admin       rtcc-admin-demo        (also /admin/: feeds, dead letters, call types)
+    admin       rtcc-admin-demo        (also /admin/, /cameras/review/, /cameras/import/)
+
+  Camera self-registration (public, no login): http://${HOST}:${PORT}/cameras/register/
 
   Replaying ${CSV} at ${SPEED}x through POST /api/v1/ingest/cad/.
   Logs: ${LOGS}/{web,worker,beat,replay}.log      Stop: Ctrl-C
