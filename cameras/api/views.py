@@ -40,14 +40,14 @@ def reader_context(request: Request) -> dict[str, bool]:
     }
 
 
-def audit_contacts(request: Request, cameras: list[Camera], action: str) -> None:
+def audit_contacts(request: Request, camera_ids: list[int], action: str) -> None:
     """Partner contact details are sensitive: every response that carried them is on the record."""
-    if cameras and selectors.may_see_contacts(request.user):
+    if camera_ids and selectors.may_see_contacts(request.user):
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
             action=action,
-            object_ref=",".join(f"camera:{c.pk}" for c in cameras[:50]),
-            details={"count": len(cameras)},
+            object_ref=f"camera:{camera_ids[0]}" if len(camera_ids) == 1 else f"cameras:{len(camera_ids)}",
+            details={"cameras": camera_ids},
         )
 
 
@@ -83,7 +83,7 @@ class CameraListApi(generics.ListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         ids = [row["id"] for row in response.data.get("results", [])]
-        audit_contacts(request, list(Camera.objects.filter(pk__in=ids)), "camera.contacts.list")
+        audit_contacts(request, ids, "camera.contacts.list")
         return response
 
 
@@ -133,7 +133,7 @@ class CameraNearbyApi(APIView):
                 mou_expired=item.mou_expired,
             )
             rows.append(data)
-        audit_contacts(request, [item.camera for item in found], "camera.contacts.nearby")
+        audit_contacts(request, [item.camera.pk for item in found], "camera.contacts.nearby")
         return Response(rows)
 
 
@@ -146,7 +146,7 @@ class CameraDetailApi(APIView):
     @extend_schema(responses=CameraOut)
     def get(self, request: Request, pk: int) -> Response:
         camera = selectors.camera_get_for_user(user=request.user, camera_id=pk)
-        audit_contacts(request, [camera], "camera.contacts.view")
+        audit_contacts(request, [camera.pk], "camera.contacts.view")
         return Response(CameraOut(camera, context=reader_context(request)).data)
 
 

@@ -150,3 +150,4 @@ def test_reading_contacts_is_audited(analyst, supervisor) -> None:
     nearby(supervisor)
     events = AuditEvent.objects.filter(action="camera.contacts.nearby")
     assert [(event.actor_id, event.object_ref) for event in events] == [(analyst.pk, f"camera:{camera.pk}")]
+    assert events[0].details == {"cameras": [camera.pk]}
