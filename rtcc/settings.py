@@ -22,6 +22,17 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _fernet_keys_valid(keys: list[str]) -> bool:
+    """Fernet keys are 32 bytes in URL-safe base64 (44 characters)."""
+    import base64
+    import binascii
+
+    try:
+        return bool(keys) and all(len(base64.urlsafe_b64decode(key.encode())) == 32 for key in keys)
+    except (binascii.Error, ValueError):
+        return False
+
+
 INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 (dev default, refused in production)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -51,8 +62,8 @@ if not DEBUG:
         problems.append("ALLOWED_HOSTS must list the real host names (no '*')")
     if "rtcc:rtcc@" in os.environ.get("DATABASE_URL", "rtcc:rtcc@"):
         problems.append("DATABASE_URL must be set (the default dev password is not allowed)")
-    if not os.environ.get("RTCC_FIELD_ENCRYPTION_KEYS"):
-        problems.append("RTCC_FIELD_ENCRYPTION_KEYS must be set (Fernet keys; see docs/security.md)")
+    if not _fernet_keys_valid(env_list("RTCC_FIELD_ENCRYPTION_KEYS", "")):
+        problems.append("RTCC_FIELD_ENCRYPTION_KEYS must list one or more Fernet keys (see docs/cameras.md)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems))
 
@@ -225,7 +236,9 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            # channels-redis blocks in BZPOPMIN for 5 s; redis-py 8 also times socket reads out after
+            # 5 s by default, so an idle consumer raced its own read and crashed. Reads get a margin.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}],
             "prefix": os.environ.get("RTCC_CHANNEL_PREFIX", "rtcc"),
             "capacity": 1000,
             "expiry": 30,
@@ -269,6 +282,7 @@ RTCC_WS_HEARTBEAT_SECONDS = float(os.environ.get("RTCC_WS_HEARTBEAT_SECONDS", "1
 # from SECRET_KEY; production refuses to start without this setting.
 RTCC_FIELD_ENCRYPTION_KEYS = env_list("RTCC_FIELD_ENCRYPTION_KEYS", "")
 # Cameras
+RTCC_CAMERA_CONE_MIN_ZOOM = int(os.environ.get("RTCC_CAMERA_CONE_MIN_ZOOM", "16"))
 RTCC_CAMERA_PROBE_SECONDS = float(os.environ.get("RTCC_CAMERA_PROBE_SECONDS", "300"))
 RTCC_CAMERA_PROBE_TIMEOUT_SECONDS = float(os.environ.get("RTCC_CAMERA_PROBE_TIMEOUT_SECONDS", "3"))
 RTCC_CAMERA_OFFLINE_ALERT_MINUTES = int(os.environ.get("RTCC_CAMERA_OFFLINE_ALERT_MINUTES", "30"))
@@ -276,6 +290,9 @@ RTCC_MOU_WARNING_DAYS = int(os.environ.get("RTCC_MOU_WARNING_DAYS", "30"))
 RTCC_FOOTAGE_EXPIRY_WARNING_HOURS = int(os.environ.get("RTCC_FOOTAGE_EXPIRY_WARNING_HOURS", "48"))
 # Community self-registration: submissions per client IP per hour (HTTP 429 above it).
 RTCC_REGISTRATION_PER_IP_HOUR = int(os.environ.get("RTCC_REGISTRATION_PER_IP_HOUR", "5"))
+# Reverse proxies in front of the app: the client address is that many entries from the right
+# of X-Forwarded-For. 0 = use the socket address (X-Forwarded-For is ignored, it can be forged).
+RTCC_TRUSTED_PROXY_COUNT = int(os.environ.get("RTCC_TRUSTED_PROXY_COUNT", "0"))
 RTCC_FOOTAGE_MAX_BYTES = int(os.environ.get("RTCC_FOOTAGE_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
 RTCC_CAMERA_UPLOAD_MAX_BYTES = int(os.environ.get("RTCC_CAMERA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 

@@ -156,3 +156,16 @@ async def test_signing_out_closes_an_open_socket_with_4401(analyst: Any, setting
     await communicator.receive_json_from(timeout=5)
     await sync_to_async(lambda: Session.objects.all().delete())()
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_an_idle_socket_survives_the_channel_layers_blocking_read(analyst: Any, settings: Any) -> None:
+    # channels-redis waits 5 s per blocking read; a socket read timeout of 5 s (redis-py 8's
+    # default) made idle consumers crash with TimeoutError. Stay idle across two such reads.
+    settings.RTCC_WS_HEARTBEAT_SECONDS = 60
+    communicator = await connect(await sync_to_async(session_cookie)(analyst))
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    assert await communicator.receive_nothing(timeout=11)
+    await sync_to_async(upsert)("WS-AFTER-IDLE")
+    message = await communicator.receive_json_from(timeout=5)
+    assert [e["payload"]["external_id"] for e in message["events"]] == ["WS-AFTER-IDLE"]
+    await communicator.disconnect()

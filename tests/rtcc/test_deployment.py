@@ -48,3 +48,4 @@ def test_compose_is_production_mode_and_demands_secrets() -> None:
     environment = compose()["x-app-environment"]
     assert environment["DJANGO_DEBUG"] == "0"
     assert "${SECRET_KEY:?" in text and "${POSTGRES_PASSWORD:?" in text
+    assert "${RTCC_FIELD_ENCRYPTION_KEYS:?" in text
