@@ -107,7 +107,9 @@ class DeadLetter(models.Model):
 
 
 class ImportJob(models.Model):
-    """A CSV file uploaded by an admin, imported through a mapping by a worker, with live progress."""
+    """A file uploaded by an admin, imported through a mapping by a worker, with live progress."""
+
+    FEED = "feed"  # `target` of jobs that hand records to a feed's pipeline
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -115,7 +117,13 @@ class ImportJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="imports")
+    target = models.CharField(
+        max_length=32,
+        default=FEED,
+        help_text="'feed' (records for the feed's pipeline) or a registered import target such as 'camera'.",
+    )
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="imports", null=True, blank=True)
+    dry_run = models.BooleanField(default=False, help_text="Check and count only; write nothing.")
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     mapping_name = models.CharField(max_length=120)
@@ -131,6 +139,12 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(target="feed") | models.Q(feed__isnull=False), name="importjob_feed_job_has_feed"
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "created_at"])]
 
     def __str__(self) -> str:
-        return f"import {self.pk} of {self.original_name} ({self.status})"
+        return f"import {self.pk} of {self.original_name} into {self.target} ({self.status})"

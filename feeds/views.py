@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.permissions import capability_required
 from feeds import selectors
 from feeds.forms import ImportForm
-from feeds.imports.jobs import import_job_create
+from feeds.imports.jobs import import_job_create, import_job_get, import_jobs_recent
 from feeds.models import ImportJob
 from rtcc.errors import InvalidInput
 
@@ -45,15 +45,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("feed-import-job", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
-    jobs = ImportJob.objects.select_related("feed")[:20]
+    jobs = import_jobs_recent(target=ImportJob.FEED)
     return render(request, "feeds/import_upload.html", {"form": form, "jobs": jobs}, status=status)
 
 
 @capability_required("feeds.import")
 def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
     """One import job: a progress bar while the worker runs, then the report."""
-    job = ImportJob.objects.select_related("feed").filter(pk=job_id).first()
+    job = import_job_get(job_id=job_id, target=ImportJob.FEED)
     if job is None:
         return render(request, "error.html", {"message": "No such import."}, status=404)
-    config = {"statusUrl": reverse("api-import-job", args=[job.pk]), "pollMilliseconds": 700}
+    config = {"statusUrl": reverse("api-import-job", args=[job.pk]), "pollMilliseconds": 700, "target": job.target}
     return render(request, "feeds/import_job.html", {"job": job, "job_config": config})

@@ -82,7 +82,7 @@ def import_csv(
     validator = pipeline.validator_for(mapping.kind)
     report = ImportReport(dry_run=dry_run)
     datetime_fields = [rule.name for rule in mapping.rules if rule.type == "datetime"]
-    total_lines = _count_lines(path)
+    total_lines = count_lines(path)
     batch: list[dict[str, Any]] = []
     ids_in_batch: set[Any] = set()
 
@@ -92,7 +92,7 @@ def import_csv(
         batch.clear()
         ids_in_batch.clear()
 
-    for line, row, width_error in _rows(path, mapping):
+    for line, row, width_error in csv_rows(path, mapping):
         report.rows += 1
         if progress is not None and report.rows % 500 == 0:
             progress(line, total_lines)
@@ -106,7 +106,7 @@ def import_csv(
             continue
         serializer = validator(data=record)
         if not serializer.is_valid():
-            report.reject(line, _describe(serializer.errors))
+            report.reject(line, describe_errors(serializer.errors))
             continue
         _count_location(report, record)
         _track_times(report, serializer.validated_data, datetime_fields)
@@ -120,7 +120,8 @@ def import_csv(
     return report
 
 
-def _rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict[str, str], str]]:
+def csv_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict[str, str], str]]:
+    """(first line, column → cell, problem) per non-empty row; a missing column raises MappingError."""
     with path.open(newline="", encoding=mapping.encoding, errors="strict") as handle:
         sample = handle.read(64 * 1024)
         handle.seek(0)
@@ -149,7 +150,7 @@ def _sniff_delimiter(sample: str) -> str:
         return ","
 
 
-def _count_lines(path: Path) -> int:
+def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) or 1
 
@@ -178,5 +179,5 @@ def _track_times(report: ImportReport, data: dict[str, Any], names: list[str]) -
             span[1] = text
 
 
-def _describe(errors: dict[str, Any]) -> str:
+def describe_errors(errors: dict[str, Any]) -> str:
     return "; ".join(f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in errors.items())

@@ -1,13 +1,17 @@
-"""Mapping files (JSON or YAML): which CSV column fills which record field, and how.
+"""Mapping files (JSON or YAML): which column fills which record field, and how.
 
 See docs/feeds.md "Mapping files" for the reference. A mapping is checked completely before a
 single row is read, so a typo names the key instead of failing halfway through a file.
+
+A mapping fills either a feed kind (records for that kind's pipeline, feeds/pipeline.py) or an
+**import target** another app registered with `register_target` (e.g. "camera").
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,12 +19,27 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from django.utils.module_loading import import_string
 
 from feeds import pipeline
 
-RULE_KEYS = {"column", "value", "type", "format", "strip_suffix", "map", "default", "wkt_column", "upper"}
+RULE_KEYS = {
+    "column",
+    "value",
+    "template",
+    "type",
+    "format",
+    "strip_suffix",
+    "map",
+    "unmapped",
+    "default",
+    "wkt_column",
+    "upper",
+}
 TYPES = {"str", "float", "int", "datetime"}
 WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+EACH_KEYS = {"columns", "as", "skip", "distinct"}
 
 
 class MappingError(ValueError):
@@ -31,21 +50,86 @@ class CellError(ValueError):
     """One cell could not be converted; the message names the field and the value."""
 
 
+# --- import targets registered by other apps ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    kind: str
+    validator: str  # dotted path of the record serializer
+    importer: str | None = None  # dotted path of `f(*, path, mapping, user, dry_run, progress) -> report`
+
+
+_TARGETS: dict[str, ImportTarget] = {}
+
+
+def register_target(kind: str, validator: str, *, importer: str | None = None) -> None:
+    """Let mappings of `kind` fill the records `validator` checks (called from an AppConfig.ready())."""
+    if kind in pipeline.supported_kinds():
+        raise ValueError(f"{kind!r} is a feed kind; import targets need a name of their own")
+    _TARGETS[kind] = ImportTarget(kind=kind, validator=validator, importer=importer)
+
+
+def target_kinds() -> list[str]:
+    """Every kind a mapping may fill: the feed kinds, then the registered import targets."""
+    return [*pipeline.supported_kinds(), *_TARGETS]
+
+
+def validator_for(kind: str) -> type:
+    if kind in _TARGETS:
+        return import_string(_TARGETS[kind].validator)
+    return pipeline.validator_for(kind)
+
+
+def importer_for(kind: str) -> Callable[..., Any]:
+    """The import function of a registered target (feed kinds go through feeds.imports.csv_import)."""
+    target = _TARGETS.get(kind)
+    if target is None or target.importer is None:
+        raise MappingError(f"kind: no file importer is registered for {kind!r}")
+    return import_string(target.importer)
+
+
+# --- the mapping ----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class FieldRule:
     name: str
     column: str | None = None
     value: Any = None
+    template: str | None = None
     type: str = "str"
     formats: tuple[str, ...] = ()
     strip_suffix: str = ""
     upper: bool = False
     table: dict[str, Any] | None = None
+    reject_unmapped: bool = False
     default: Any = None
     wkt_column: str | None = None
 
     def columns(self) -> set[str]:
-        return {c for c in (self.column, self.wkt_column) if c}
+        names = {c for c in (self.column, self.wkt_column) if c}
+        if self.template is not None:
+            names.update(PLACEHOLDER.findall(self.template))
+        return names
+
+
+@dataclass(frozen=True)
+class Each:
+    """One row → one record per non-empty cell of `columns`; the cell is available as column `name`."""
+
+    columns: tuple[str, ...]
+    name: str
+    skip: frozenset[str] = frozenset()
+    distinct: bool = False
+
+    def values(self, row: dict[str, str]) -> list[str]:
+        found: list[str] = []
+        for column in self.columns:
+            text = (row.get(column) or "").strip()
+            if text and text not in self.skip and not (self.distinct and text in found):
+                found.append(text)
+        return found
 
 
 @dataclass(frozen=True)
@@ -56,13 +140,24 @@ class Mapping:
     encoding: str = "utf-8-sig"
     timezone: ZoneInfo | None = None
     description: str = ""
+    each: Each | None = None
     source: str = field(default="", compare=False)
 
     def columns(self) -> set[str]:
-        return set().union(*(rule.columns() for rule in self.rules))
+        """The columns the file must have (an `each` variable is not one of them)."""
+        names: set[str] = set().union(*(rule.columns() for rule in self.rules))
+        if self.each is not None:
+            names = (names - {self.each.name}) | set(self.each.columns)
+        return names
+
+    def expand(self, row: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+        """The rows the mapping turns one row into, each with a label ('' without `each`)."""
+        if self.each is None:
+            return [("", row)]
+        return [(f"{self.each.name} {value}", {**row, self.each.name: value}) for value in self.each.values(row)]
 
     def record_from_row(self, row: dict[str, str]) -> dict[str, Any]:
-        """One CSV row (column → text) as a feed record; empty cells leave the field out."""
+        """One row (column → text) as a record; empty cells leave the field out."""
         record: dict[str, Any] = {}
         for rule in self.rules:
             if rule.wkt_column is not None:
@@ -74,15 +169,19 @@ class Mapping:
         return record
 
     def _value(self, rule: FieldRule, row: dict[str, str]) -> Any:
-        if rule.column is None:
+        if rule.column is None and rule.template is None:
             return rule.value
-        text = (row.get(rule.column) or "").strip()
+        text = _fill(rule.template, row) if rule.template is not None else (row.get(rule.column or "") or "").strip()
         if rule.strip_suffix and text.endswith(rule.strip_suffix):
             text = text[: -len(rule.strip_suffix)].strip()
         if rule.upper:
             text = text.upper()
         if rule.table is not None:
-            return rule.table.get(text, rule.default)
+            if text in rule.table:
+                return rule.table[text]
+            if rule.reject_unmapped and text:
+                raise CellError(f"{rule.name}: {text!r} is not in the mapping's table {sorted(rule.table)}")
+            return rule.default
         if text == "":
             return rule.default
         return self._convert(rule, text)
@@ -121,12 +220,20 @@ class Mapping:
         return {"latitude": latitude, "longitude": longitude}
 
 
+def _fill(template: str, row: dict[str, str]) -> str:
+    """The template with every {column} replaced; empty when any of those cells is empty."""
+    cells = {name: (row.get(name) or "").strip() for name in PLACEHOLDER.findall(template)}
+    if not all(cells.values()):
+        return ""
+    return PLACEHOLDER.sub(lambda match: cells[match.group(1)], template).strip()
+
+
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "mappings"
 
 
-def shipped_mappings() -> list[str]:
-    """File names of the mappings that come with RTCC Ops (feeds/mappings/)."""
-    return sorted(p.name for p in SHIPPED_DIR.iterdir() if p.suffix.lower() in {".json", ".yml", ".yaml"})
+def shipped_mappings(directory: Path = SHIPPED_DIR) -> list[str]:
+    """File names of the mappings that come with RTCC Ops (feeds/mappings/ unless told otherwise)."""
+    return sorted(p.name for p in directory.iterdir() if p.suffix.lower() in {".json", ".yml", ".yaml"})
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -153,16 +260,17 @@ def mapping_from_text(text: str, *, name: str, source: str = "") -> Mapping:
 def parse_mapping(spec: Any, *, source: str = "") -> Mapping:
     if not isinstance(spec, dict):
         raise MappingError("mapping: expected an object with 'kind' and 'fields'")
-    unknown = set(spec) - {"kind", "fields", "csv", "timezone", "description"}
+    unknown = set(spec) - {"kind", "fields", "csv", "timezone", "description", "each"}
     if unknown:
         raise MappingError(f"mapping: unknown key(s) {sorted(unknown)}")
     kind = spec.get("kind")
-    if kind not in pipeline.supported_kinds():
-        raise MappingError(f"kind: must be one of {pipeline.supported_kinds()}, got {kind!r}")
-    record_fields = set(pipeline.validator_for(kind)().fields)
+    if kind not in target_kinds():
+        raise MappingError(f"kind: must be one of {target_kinds()}, got {kind!r}")
+    record_fields = set(validator_for(kind)().fields)
     fields_spec = spec.get("fields")
     if not isinstance(fields_spec, dict) or not fields_spec:
         raise MappingError("fields: expected an object of record field → rule")
+    each = _each(spec["each"], kind) if "each" in spec else None
     rules = tuple(_rule(name, rule, record_fields) for name, rule in fields_spec.items())
     csv_spec = spec.get("csv") or {}
     if not isinstance(csv_spec, dict) or set(csv_spec) - {"delimiter", "encoding"}:
@@ -181,8 +289,26 @@ def parse_mapping(spec: Any, *, source: str = "") -> Mapping:
         encoding=csv_spec.get("encoding", "utf-8-sig"),
         timezone=zone,
         description=str(spec.get("description", "")),
+        each=each,
         source=source,
     )
+
+
+def _each(spec: Any, kind: str) -> Each:
+    if kind in pipeline.supported_kinds():
+        raise MappingError(f"each: a {kind} feed takes one record per row; 'each' is for import targets")
+    if not isinstance(spec, dict) or set(spec) - EACH_KEYS:
+        raise MappingError(f"each: expected an object with the keys {sorted(EACH_KEYS)} ('columns' and 'as' required)")
+    columns, name, skip = spec.get("columns"), spec.get("as"), spec.get("skip", [])
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c for c in columns):
+        raise MappingError("each.columns: a non-empty list of column names")
+    if not isinstance(name, str) or not name.strip():
+        raise MappingError("each.as: the name rules use (as a column) for the cell, e.g. 'approach'")
+    if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+        raise MappingError("each.skip: a list of cell texts that give no record, e.g. ['NA']")
+    if not isinstance(spec.get("distinct", False), bool):
+        raise MappingError("each.distinct: true or false")
+    return Each(columns=tuple(columns), name=name, skip=frozenset(skip), distinct=spec.get("distinct", False))
 
 
 def _rule(name: str, spec: Any, record_fields: set[str]) -> FieldRule:
@@ -198,8 +324,11 @@ def _rule(name: str, spec: Any, record_fields: set[str]) -> FieldRule:
         return FieldRule(name=name, wkt_column=str(spec["wkt_column"]))
     if name not in record_fields:
         raise MappingError(f"{where}: not a record field; the fields are {sorted(record_fields)} and 'location'")
-    if ("column" in spec) == ("value" in spec):
-        raise MappingError(f"{where}: give exactly one of 'column' or 'value'")
+    if sum(key in spec for key in ("column", "value", "template")) != 1:
+        raise MappingError(f"{where}: give exactly one of 'column', 'value' or 'template'")
+    template = spec.get("template")
+    if template is not None:
+        _check_template(where, template)
     kind = spec.get("type", "datetime" if "format" in spec else "str")
     if kind not in TYPES:
         raise MappingError(f"{where}.type: one of {sorted(TYPES)}")
@@ -210,14 +339,26 @@ def _rule(name: str, spec: Any, record_fields: set[str]) -> FieldRule:
     table = spec.get("map")
     if table is not None and not isinstance(table, dict):
         raise MappingError(f"{where}.map: expected an object of cell text → value")
+    unmapped = spec.get("unmapped", "default")
+    if unmapped not in {"default", "reject"} or ("unmapped" in spec and table is None):
+        raise MappingError(f"{where}.unmapped: 'default' or 'reject', and only together with 'map'")
     return FieldRule(
         name=name,
         column=spec.get("column"),
         value=spec.get("value"),
+        template=template,
         type=kind,
         formats=formats,
         strip_suffix=str(spec.get("strip_suffix", "")),
         upper=bool(spec.get("upper", False)),
         table=table,
+        reject_unmapped=unmapped == "reject",
         default=spec.get("default"),
     )
+
+
+def _check_template(where: str, template: Any) -> None:
+    if not isinstance(template, str) or not PLACEHOLDER.search(template):
+        raise MappingError(f"{where}.template: text with at least one {{column}}, e.g. '{{INTERSECTION}} {{approach}}'")
+    if "{" in PLACEHOLDER.sub("", template) or "}" in PLACEHOLDER.sub("", template):
+        raise MappingError(f"{where}.template: unbalanced '{{' or '}}' in {template!r}")

@@ -16,7 +16,10 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Import a CSV export through a mapping file into a feed's pipeline, with progress and a report."
+    help = (
+        "Import a CSV export through a mapping file into a feed's pipeline, with progress and a report "
+        "(camera files: manage.py import_cameras)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=pipeline.supported_kinds())

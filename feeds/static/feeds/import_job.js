@@ -7,7 +7,25 @@ const bar = document.getElementById("bar");
 const state = document.getElementById("state");
 const reportBox = document.getElementById("report");
 
+function showCameraReport(report) {
+  const problems = report.problems
+    .slice(0, 50)
+    .map((p) => `<li>${p.feature ? "feature" : "line"} ${p.feature || p.line}: ${escapeText(p.reason)}</li>`)
+    .join("");
+  reportBox.innerHTML = `<dl>
+      <dt>Rows</dt><dd id="rows">${report.rows}</dd>
+      <dt>Accepted rows</dt><dd id="accepted">${report.accepted_rows}</dd>
+      <dt>Rejected rows</dt><dd id="rejected">${report.rejected}</dd>
+      <dt>Cameras</dt><dd id="records">${report.records}: created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}</dd>
+      <dt>Outside the service area</dt><dd id="outside">${report.outside_service_area}</dd>
+    </dl>${report.dry_run ? "<p>Dry run: nothing was written.</p>" : ""}${problems ? `<h2>Rejected rows</h2><ol>${problems}</ol>` : ""}`;
+}
+
 function showReport(report) {
+  if (config.target === "camera") {
+    showCameraReport(report);
+    return;
+  }
   const flagged = report.flagged.missing_coordinates + report.flagged.out_of_area;
   const problems = report.problems
     .slice(0, 50)
