@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -59,14 +58,20 @@ class NearbyCamera:
     offline: bool
 
 
+# Every camera column but the cone polygon (not needed here, and the costliest to parse).
+_COLUMNS = ", ".join(
+    f"c.{field.column}"
+    for field in Camera._meta.concrete_fields
+    if field.name != "view_cone"  # type: ignore[union-attr]
+)
 # Live-share cameras that see the point (usable now) first, then other cameras that see it, then
 # the rest; each group by distance. A live camera that is offline or whose MOU lapsed is not "live".
 NEARBY_SQL = f"""
 WITH q AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS pt)
-SELECT c.id, d.distance_m, d.bearing, s.sees,
-       (c.tier = %(live)s AND (c.mou_expires_on IS NULL OR c.mou_expires_on >= %(today)s)) AS live_available,
-       (c.mou_expires_on IS NOT NULL AND c.mou_expires_on < %(today)s) AS mou_expired,
-       c.health = %(offline)s AS offline
+SELECT {_COLUMNS}, d.distance_m AS nearby_distance, d.bearing AS nearby_bearing, s.sees AS nearby_sees,
+       (c.tier = %(live)s AND (c.mou_expires_on IS NULL OR c.mou_expires_on >= %(today)s)) AS nearby_live,
+       (c.mou_expires_on IS NOT NULL AND c.mou_expires_on < %(today)s) AS nearby_mou_expired,
+       c.health = %(offline)s AS nearby_offline
 FROM cameras_camera c
 CROSS JOIN q
 CROSS JOIN LATERAL (
@@ -106,22 +111,18 @@ def cameras_nearby(
         "offline": Health.OFFLINE,
         "approved": CameraStatus.APPROVED,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(NEARBY_SQL, params)
-        rows = cursor.fetchall()
-    cameras = Camera.objects.in_bulk([row[0] for row in rows])
+    # One query: the cameras come back as model instances with the computed columns attached.
     return [
         NearbyCamera(
-            camera=cameras[row[0]],
-            distance_m=row[1],
-            bearing_from_camera=row[2],
-            sees_point=row[3],
-            live_available=row[4],
-            mou_expired=row[5],
-            offline=row[6],
+            camera=camera,
+            distance_m=camera.nearby_distance,  # type: ignore[attr-defined]
+            bearing_from_camera=camera.nearby_bearing,  # type: ignore[attr-defined]
+            sees_point=camera.nearby_sees,  # type: ignore[attr-defined]
+            live_available=camera.nearby_live,  # type: ignore[attr-defined]
+            mou_expired=camera.nearby_mou_expired,  # type: ignore[attr-defined]
+            offline=camera.nearby_offline,  # type: ignore[attr-defined]
         )
-        for row in rows
-        if row[0] in cameras
+        for camera in Camera.objects.raw(NEARBY_SQL, params)
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cameras.api import footage, views
+from cameras.api import footage, transfer, views
 
 urlpatterns = [
     path("cameras/", views.CameraListApi.as_view(), name="api-camera-list"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("cameras/layer/", views.CameraLayerApi.as_view(), name="api-camera-layer"),
     path("cameras/nearby/", views.CameraNearbyApi.as_view(), name="api-camera-nearby"),
     path("cameras/review/", views.ReviewQueueApi.as_view(), name="api-camera-review"),
+    path("cameras/export/", transfer.CameraExportApi.as_view(), name="api-camera-export"),
+    path("cameras/imports/<int:job_id>/", transfer.CameraImportJobApi.as_view(), name="api-camera-import-job"),
     path("cameras/<int:pk>/", views.CameraDetailApi.as_view(), name="api-camera-detail"),
     path("cameras/<int:pk>/update/", views.CameraUpdateApi.as_view(), name="api-camera-update"),
     path("cameras/<int:pk>/approve/", views.CameraApproveApi.as_view(), name="api-camera-approve"),

@@ -80,9 +80,9 @@ def footage_request_create(
             actor=user,
             action="footage.request",
             object_ref=f"camera:{camera.pk}",
-            purpose=reason[:200],
+            purpose="footage_request",
             case_number=case_number,
-            details={"request": request.pk, "incident": incident_id},
+            details={"request": request.pk, "incident": incident_id, "reason": reason[:500]},
         )
     return request, warnings
 

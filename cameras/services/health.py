@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.choices import AlertAudience, AlertType
-from alerts.services import alert_raise_or_update, alert_resolve_for_source
+from alerts.services import alert_raise_or_update, alert_reopen_for_source, alert_resolve_for_source
 from cameras.choices import AccessTier, CameraStatus, Health
 from cameras.events import publish_camera_changed
 from cameras.models import Camera
@@ -42,7 +42,10 @@ def probe_stream(url: str, timeout: float) -> tuple[bool, str]:
     if scheme in ("http", "https"):
         try:
             # Camera web servers often use self-signed certificates; we only ask whether it answers.
-            response = requests.head(url, timeout=timeout, allow_redirects=False, verify=False)  # noqa: S501
+            # trust_env=False: camera hosts are on the agency network, never behind an outbound proxy.
+            with requests.Session() as session:
+                session.trust_env = False
+                response = session.head(url, timeout=timeout, allow_redirects=False, verify=False)
         except requests.RequestException as exc:
             return False, f"HTTP: {type(exc).__name__}"
         if response.status_code >= 500:
@@ -104,6 +107,8 @@ def _alert_on_outage(camera: Camera, now: datetime) -> None:
         return
     threshold = timedelta(minutes=settings.RTCC_CAMERA_OFFLINE_ALERT_MINUTES)
     if camera.health_changed_at is not None and now - camera.health_changed_at >= threshold:
+        # A second outage reopens the alert the first one left resolved.
+        alert_reopen_for_source(type=AlertType.CAMERA_OFFLINE, source_key=source_key)
         alert_raise_or_update(
             type=AlertType.CAMERA_OFFLINE,
             source_key=source_key,

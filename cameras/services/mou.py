@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from alerts.choices import AlertAudience, AlertStatus, AlertType
 from alerts.models import Alert
-from alerts.services import alert_raise_or_update, alert_resolve_for_source
+from alerts.services import alert_raise_or_update, alert_reopen_for_source, alert_resolve_for_source
 from cameras.choices import CameraStatus
 from cameras.events import publish_camera_changed
 from cameras.models import Camera
@@ -58,6 +58,8 @@ def _mou_alert(camera: Camera, today: dt.date) -> None:
     expires = camera.mou_expires_on
     assert expires is not None
     verb = "expired on" if expires < today else "expires on"
+    # A renewed MOU nearing its next expiry reopens the alert the renewal resolved.
+    alert_reopen_for_source(type=AlertType.MOU_EXPIRING, source_key=f"camera:{camera.pk}")
     alert_raise_or_update(
         type=AlertType.MOU_EXPIRING,
         source_key=f"camera:{camera.pk}",
