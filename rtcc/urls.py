@@ -43,4 +43,5 @@ urlpatterns = [
     path("api/docs/", SchemaDocs.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("incidents.urls")),
     path("", include("feeds.urls")),
+    path("", include("cameras.urls")),
 ]

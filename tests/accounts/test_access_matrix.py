@@ -49,7 +49,10 @@ REQUIRED_QUERY = {
     "api/v1/cameras/nearby/": "?lat=43.05&lon=-87.95&radius=300",
 }
 # Placeholders that mean another object than the default for routes under a prefix.
-PREFIXED_PLACEHOLDERS = {"api/v1/cameras/": {"<int:pk>": "camera"}, "cameras/": {"<int:pk>": "camera"}}
+PREFIXED_PLACEHOLDERS = {
+    "api/v1/cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
+    "cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
+}
 ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
 
 
@@ -132,6 +135,14 @@ def _objects(make_user: Any) -> dict[str, int]:
         "<int:job_id>": job.id,
         "<int:subject_id>": subject.id,
         "camera": CameraFactory().id,
+        "camera_job": ImportJob.objects.create(
+            target="camera",
+            file="imports/cameras.csv",
+            original_name="cameras.csv",
+            mapping_name="rtcc_cameras.json",
+            mapping_text="{}",
+            created_by=make_user("matrix-owner", None),
+        ).id,
     }
 
 
