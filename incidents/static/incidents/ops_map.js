@@ -1,6 +1,8 @@
 // Ops map: open incidents as priority-coloured markers and a live list, kept in sync by LiveStream.
 import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
 import { AlertStrip } from "./ops_alerts.js";
+import { CameraLayer } from "./ops_cameras.js";
+import { CameraDock } from "./ops_dock.js";
 import { ShotsLayer } from "./ops_shots.js";
 import { setUpTrackTool } from "./ops_tracks.js";
 
@@ -11,7 +13,8 @@ const CLOSED_LINGER_MS = 8000;
 
 const incidents = new Map(); // id -> { data, marker, row }
 // SVG markers (not canvas): each incident is a DOM element with its id, for tests and accessibility tools.
-const map = L.map("map", { zoomControl: true }).setView(config.center, config.zoom);
+// maxZoom is explicit because without tiles no layer sets one (marker clustering needs it).
+const map = L.map("map", { zoomControl: true, maxZoom: 19 }).setView(config.center, config.zoom);
 map.attributionControl.setPrefix("RTCC Ops");
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
@@ -21,6 +24,9 @@ if (config.tileUrl) {
 }
 
 const shots = new ShotsLayer(map);
+const layerControl = L.control.layers(null, null, { position: "topleft", collapsed: false }).addTo(map);
+const cameras = config.camerasLayerUrl ? new CameraLayer({ map, config, fetchJson, layerControl }) : null;
+const dock = cameras && config.camerasNearbyUrl ? new CameraDock({ config, fetchJson, cameras }) : null;
 const capAreas = new Map(); // CAP alert id -> GeoJSON layer (active alerts only)
 function upsertCap(cap) {
   capAreas.get(cap.id)?.remove();
@@ -46,8 +52,10 @@ const onlyUrgent = document.getElementById("only-p1p2");
 onlyUrgent.addEventListener("change", renderList);
 
 function drawGraticule(target) {
-  // Without tiles, a light 0.05° grid keeps a sense of scale and direction.
-  const style = { color: "#2b3a55", weight: 1, interactive: false };
+  // Without tiles, a light 0.05° grid keeps a sense of scale and direction; in its own pane under
+  // every data layer, so no line crosses a camera icon.
+  target.createPane("graticule").style.zIndex = 250;
+  const style = { color: "#2b3a55", weight: 1, interactive: false, pane: "graticule" };
   const step = 0.05;
   const [lat, lon] = config.center;
   for (let i = -20; i <= 20; i += 1) {
@@ -95,6 +103,7 @@ function upsert(d, { fresh = false } = {}) {
     if (!entry.marker) {
       entry.marker = L.circleMarker([d.lat, d.lon], { ...style, className: `incident-marker incident-${d.id}` }).addTo(map);
       entry.marker.bindPopup(() => popupHtml(entry.data));
+      entry.marker.on("popupopen", () => dock?.show(entry.data));
     } else {
       entry.marker.setLatLng([d.lat, d.lon]).setStyle(style);
     }
@@ -144,6 +153,7 @@ function focusIncident(id) {
   if (!entry || !entry.marker) return;
   map.flyTo(entry.marker.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
   entry.marker.openPopup();
+  dock?.show(entry.data); // also when the popup was already open (then it fires no popupopen)
 }
 
 function renderList() {
@@ -194,6 +204,9 @@ function applyEvents(events) {
     } else if (event.type === "alert.raised" || event.type === "alert.updated") {
       alertStrip.upsert(event.payload);
       if (event.payload.type === "feed_silent") refreshFeedWidget();
+    } else if (event.type === "camera.updated" || event.type === "camera.removed") {
+      cameras?.apply(event);
+      dock?.cameraChanged(event.payload);
     }
   }
   renderList();
@@ -239,7 +252,7 @@ async function refreshFeedWidget() {
 
 setInterval(renderList, 30000);
 setInterval(refreshFeedWidget, 30000);
-await loadInitial();
+await Promise.all([loadInitial(), cameras?.load()]);
 refreshFeedWidget();
 setUpTrackTool({ map, config, fetchJson });
 // Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.
@@ -252,3 +265,4 @@ window.rtccLive = new LiveStream({
   onState: setConnection,
 });
 window.rtccLive.start();
+window.rtccMap = map;
