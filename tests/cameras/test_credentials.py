@@ -143,3 +143,21 @@ def test_rotate_field_keys_command_moves_secrets_to_the_new_key(settings, admin_
     settings.RTCC_FIELD_ENCRYPTION_KEYS = [new_key]
     camera = Camera.objects.get(pk=body["id"])
     assert json.loads(decrypt_text(camera.stream_credentials_encrypted))["password"] == SECRET
+
+
+def test_pages_never_show_the_credentials(admin_user, analyst, client) -> None:
+    body = create_camera_with_credentials(admin_user)
+    pages = []
+    client.force_login(admin_user)
+    for url in (f"/admin/cameras/camera/{body['id']}/change/", "/admin/cameras/camera/", "/cameras/review/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages.append(response.content.decode())
+    client.force_login(analyst)
+    response = client.get("/ops/")
+    assert response.status_code == 200
+    pages.append(response.content.decode())
+    everything = "\n".join(pages)
+    assert SECRET not in everything
+    camera = Camera.objects.get(pk=body["id"])
+    assert camera.stream_credentials_encrypted not in everything
