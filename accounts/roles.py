@@ -41,6 +41,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cameras.manage": frozenset({Role.ADMIN}),
     # Ask owners for footage and record their answer.
     "cameras.footage": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
+    # LPR: hits (unverified ones reach only their hotlist's distribution), verification, hotlists.
+    "lpr.read": STAFF_ROLES,
+    "lpr.hits.verify": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    "lpr.hotlists.manage": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
+    # Searching reads: purpose code and case number required, every search audited.
+    "lpr.search": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # Retention purge ledger.
+    "lpr.ledger": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.

@@ -60,6 +60,7 @@ _PIPELINES: dict[str, tuple[str, str]] = {
     FeedKind.SHOTS: ("shots.ingest.ShotsRecordSerializer", "shots.ingest.shots_records_process"),
     FeedKind.CAP: ("cap.ingest.CapRecordSerializer", "cap.ingest.cap_records_process"),
     FeedKind.GPS: ("monitoring.ingest.PingRecordSerializer", "monitoring.ingest.ping_records_process"),
+    FeedKind.LPR: ("lpr.ingest.LprRecordSerializer", "lpr.ingest.lpr_records_process"),
 }
 
 

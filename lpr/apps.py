@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class LprConfig(AppConfig):
     name = "lpr"
-    verbose_name = "Licence plate readers (arrives with the LPR issue)"
+    verbose_name = "Licence plate readers"

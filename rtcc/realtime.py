@@ -7,6 +7,7 @@ so a failed broadcast is logged, never raised into the request that caused it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,9 +19,20 @@ logger = logging.getLogger(__name__)
 STREAMS = ("ops", "admin")
 
 
+_PERSONAL = re.compile(r"^(role\.[a-z_]+|user\.\d+)$")
+
+
+def role_stream(role: str) -> str:
+    return f"role.{role}"
+
+
+def user_stream(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
 def group_for_stream(stream: str) -> str:
-    """Channels group name for an audience stream (who may join is decided by accounts.roles)."""
-    if stream not in STREAMS:
+    """Channels group name for an audience stream (who may join is decided by rtcc.selectors)."""
+    if stream not in STREAMS and not _PERSONAL.match(stream):
         raise ValueError(f"unknown stream {stream!r}")
     return f"stream.{stream}"
 

@@ -9,16 +9,25 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Max
 
-from accounts.roles import has_capability
+from accounts.roles import has_capability, roles_of
 from rtcc.models import OutboxEvent
+from rtcc import realtime
 from rtcc.outbox import event_message
 
 STREAM_CAPABILITY = {"ops": "ops.view", "admin": "admin.alerts"}
 
 
 def streams_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> list[str]:
-    """Event streams the user may receive."""
-    return [stream for stream, capability in STREAM_CAPABILITY.items() if has_capability(user, capability)]
+    """Event streams the user may receive: shared ones by capability, plus their role and personal streams.
+
+    Role and personal streams carry events meant for a distribution list (e.g. an unverified LPR
+    hit goes only to the hotlist's roles and users until someone verifies it).
+    """
+    streams = [stream for stream, capability in STREAM_CAPABILITY.items() if has_capability(user, capability)]
+    if streams:
+        streams += [realtime.role_stream(role) for role in sorted(roles_of(user))]
+        streams.append(realtime.user_stream(user.pk))  # type: ignore[arg-type]
+    return streams
 
 
 def events_after(

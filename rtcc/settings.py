@@ -172,6 +172,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Ingest bodies above this are refused with 413 before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("RTCC_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
 RTCC_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_INGEST_MAX_RECORDS", "5000"))
+# LPR is the busiest feed: its batches may be larger.
+RTCC_LPR_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_LPR_INGEST_MAX_RECORDS", "10000"))
+# A new hotlist entry is checked against the reads of this many past days (historical hits).
+RTCC_LPR_RETROACTIVE_DAYS = int(os.environ.get("RTCC_LPR_RETROACTIVE_DAYS", "7"))
 # Times further ahead than this are refused as clock errors.
 RTCC_INGEST_MAX_FUTURE_SECONDS = int(os.environ.get("RTCC_INGEST_MAX_FUTURE_SECONDS", "300"))
 

@@ -13,14 +13,16 @@ class IngestAccepted(serializers.Serializer):
     accepted = serializers.IntegerField()
 
 
-def validate_batch(*, body: Any, record_serializer: type[serializers.Serializer]) -> list[dict[str, Any]]:
+def validate_batch(
+    *, body: Any, record_serializer: type[serializers.Serializer], max_records: int | None = None
+) -> list[dict[str, Any]]:
     """Check an ingest body `{"records": [...]}`; every bad record and field is named at once."""
     if not isinstance(body, dict) or set(body) != {"records"}:
         raise InvalidInput('body: expected a JSON object with exactly one key, "records".')
     records = body["records"]
     if not isinstance(records, list) or not records:
         raise InvalidInput("records: expected a non-empty list of records.")
-    limit = settings.RTCC_INGEST_MAX_RECORDS
+    limit = max_records or settings.RTCC_INGEST_MAX_RECORDS
     if len(records) > limit:
         raise InvalidInput(f"records: at most {limit} records per batch, got {len(records)}.")
     problems: list[dict[str, Any]] = []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import BasePermission
@@ -34,12 +36,21 @@ class IngestApi(APIView):
     authentication_classes = [FeedApiKeyAuthentication]
     permission_classes = [IsFeedOfKind]
     feed_kind: str = ""
+    max_records: int | None = None
+
+    def check_records(self, feed: Feed, records: list[dict[str, Any]]) -> None:
+        """Checks that need the database (e.g. known readers); raise InvalidInput naming the records."""
 
     def post(self, request: Request) -> Response:
         feed = request.auth
         assert isinstance(feed, Feed)  # guaranteed by IsFeedOfKind
         try:
-            records = validate_batch(body=request.data, record_serializer=pipeline.validator_for(self.feed_kind))
+            records = validate_batch(
+                body=request.data,
+                record_serializer=pipeline.validator_for(self.feed_kind),
+                max_records=self.max_records,
+            )
+            self.check_records(feed, records)
         except InvalidInput:
             sent = request.data.get("records") if isinstance(request.data, dict) else None
             services.feed_rejections_count(feed=feed, records=len(sent) if isinstance(sent, list) else 1)

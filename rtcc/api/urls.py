@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("cap.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("cameras.api.urls")),
+    path("", include("lpr.api.urls")),
 ]

@@ -27,7 +27,13 @@ PUBLIC = {
     "cameras/register/thanks/": "shows the submitter the reference of their own submission (from their session)",
 }
 # Routes authenticated by a feed API key, never by a person's session (tests/feeds/test_ingest_api.py).
-FEED_KEY = {"api/v1/ingest/cad/", "api/v1/ingest/shots/", "api/v1/ingest/cap/", "api/v1/ingest/gps/"}
+FEED_KEY = {
+    "api/v1/ingest/cad/",
+    "api/v1/ingest/shots/",
+    "api/v1/ingest/cap/",
+    "api/v1/ingest/gps/",
+    "api/v1/ingest/lpr/",
+}
 # Admin site: one capability for every admin URL; a representative sample is requested.
 ADMIN_SAMPLE = [
     "/admin/",

@@ -56,7 +56,7 @@ def _item(external_id: str) -> dict[str, Any]:
 async def test_analyst_receives_incident_events(analyst: Any) -> None:
     communicator = await connect(await sync_to_async(session_cookie)(analyst))
     hello = await communicator.receive_json_from(timeout=5)
-    assert hello["type"] == "hello" and hello["streams"] == ["ops"]
+    assert hello["type"] == "hello" and hello["streams"] == ["ops", "role.analyst", f"user.{analyst.pk}"]
     await sync_to_async(upsert)("WS-1")
     message = await communicator.receive_json_from(timeout=5)
     assert message["type"] == "events"

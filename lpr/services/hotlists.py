@@ -1,0 +1,165 @@
+"""Hotlist entries: create (with retroactive matching), edit with history, expire."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from accounts.roles import has_capability
+from audit.services import audit_record
+from lpr.events import publish_hits_raised
+from lpr.models import Hit, Hotlist, HotlistEntry, HotlistEntryChange
+from lpr.plates import PlateError, confusable_form, normalise_plate, normalise_state
+from lpr.services.matching import MATCH_SQL
+from rtcc.errors import InvalidInput, NotFound, PermissionDenied
+
+EDITABLE = (
+    "plate",
+    "state",
+    "reason",
+    "case_number",
+    "ncic_number",
+    "vehicle_description",
+    "effective_from",
+    "expires_at",
+    "notes",
+    "active",
+)
+
+
+def _require(user: AbstractBaseUser | None) -> None:
+    if user is not None and not has_capability(user, "lpr.hotlists.manage"):
+        raise PermissionDenied("Your role does not allow editing hotlists.")
+
+
+def _snapshot(entry: HotlistEntry) -> dict[str, Any]:
+    data = model_to_dict(entry, fields=EDITABLE)
+    return {key: value.isoformat() if isinstance(value, dt.datetime) else value for key, value in data.items()}
+
+
+def _apply(entry: HotlistEntry, data: dict[str, Any]) -> None:
+    if "plate" in data:
+        try:
+            entry.plate = normalise_plate(data["plate"])
+        except PlateError as exc:
+            raise InvalidInput(f"plate: Plate {exc}.") from exc
+        entry.plate_raw = str(data["plate"])[:16]
+        entry.plate_confusable = confusable_form(entry.plate)
+    if "state" in data:
+        try:
+            entry.state = normalise_state(data["state"])
+        except PlateError as exc:
+            raise InvalidInput(f"state: {exc}") from exc
+    for name in (
+        "reason",
+        "case_number",
+        "ncic_number",
+        "vehicle_description",
+        "effective_from",
+        "expires_at",
+        "notes",
+        "active",
+        "external_id",
+    ):
+        if name in data:
+            setattr(entry, name, data[name])
+    if entry.expires_at and entry.effective_from and entry.expires_at <= entry.effective_from:
+        raise InvalidInput("expires_at: must be after effective_from")
+    if not (entry.reason or "").strip():
+        raise InvalidInput("reason: say why the plate is on the list")
+
+
+def entry_create(
+    *, user: AbstractBaseUser | None, hotlist_id: int, data: dict[str, Any]
+) -> tuple[HotlistEntry, list[Hit]]:
+    """Add a plate; reads of the last RTCC_LPR_RETROACTIVE_DAYS are checked at once (historical hits)."""
+    _require(user)
+    with transaction.atomic(durable=True):
+        hotlist = Hotlist.objects.filter(pk=hotlist_id).first()
+        if hotlist is None:
+            raise NotFound("No such hotlist.")
+        entry = HotlistEntry(hotlist=hotlist, entered_by=user)  # type: ignore[misc]
+        _apply(entry, data)
+        entry.save()
+        HotlistEntryChange.objects.create(
+            entry=entry,
+            changed_by=user,  # type: ignore[misc]
+            action="create",
+            after=_snapshot(entry),
+        )
+        if user is not None:
+            audit_record(
+                actor=user, action="lpr.entry.create", object_ref=f"entry:{entry.pk}", case_number=entry.case_number
+            )
+        hits = entry_match_retroactively(entry=entry)
+    return entry, hits
+
+
+def entry_update(*, user: AbstractBaseUser | None, entry_id: int, data: dict[str, Any]) -> HotlistEntry:
+    """Edit an entry; the change (before/after, who) is kept in its history."""
+    _require(user)
+    with transaction.atomic(durable=True):
+        entry = HotlistEntry.objects.select_for_update().filter(pk=entry_id).first()
+        if entry is None:
+            raise NotFound("No such hotlist entry.")
+        before = _snapshot(entry)
+        _apply(entry, data)
+        after = _snapshot(entry)
+        if before != after:
+            entry.save()
+            changed = {key for key in after if before.get(key) != after[key]}
+            HotlistEntryChange.objects.create(
+                entry=entry,
+                changed_by=user,  # type: ignore[misc]
+                action="update",
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+            if user is not None:
+                audit_record(
+                    actor=user,
+                    action="lpr.entry.update",
+                    object_ref=f"entry:{entry.pk}",
+                    details={"fields": sorted(changed)},
+                )
+            if {"plate", "state", "effective_from", "expires_at", "active"} & changed:
+                entry_match_retroactively(entry=entry)
+    return entry
+
+
+def entry_match_retroactively(*, entry: HotlistEntry, now: dt.datetime | None = None) -> list[Hit]:
+    """Match one entry against the reads of the last N days; (read, entry) is unique, so re-runs add nothing."""
+    if not entry.active:
+        return []
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.RTCC_LPR_RETROACTIVE_DAYS)
+    reads = "(SELECT * FROM lpr_read WHERE read_at >= %(since)s AND read_at <= %(now)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MATCH_SQL.format(reads=reads, entries="AND e.id = %(entry)s"),
+            {"retroactive": True, "since": since, "now": now, "entry": entry.pk},
+        )
+        hit_ids = [row[0] for row in cursor.fetchall()]
+    hits = list(Hit.objects.filter(pk__in=hit_ids).select_related("hotlist", "reader", "entry"))
+    publish_hits_raised(hits=hits)
+    return hits
+
+
+def entries_expire(*, now: dt.datetime | None = None) -> int:
+    """Beat: entries past their expiry stop matching (active=False), with a history row each."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        expired = list(HotlistEntry.objects.select_for_update().filter(active=True, expires_at__lte=now))
+        for entry in expired:
+            entry.active = False
+            entry.save(update_fields=["active", "updated_at"])
+            HotlistEntryChange.objects.create(
+                entry=entry, changed_by=None, action="expire", before={"active": True}, after={"active": False}
+            )
+    return len(expired)
