@@ -43,6 +43,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cameras.footage": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     # LPR: hits (unverified ones reach only their hotlist's distribution), verification, hotlists.
     "lpr.read": STAFF_ROLES,
+    # Reader registry and map layer (positions of fixed readers are not sensitive).
+    "lpr.readers": STAFF_ROLES,
     "lpr.hits.verify": frozenset({Role.ANALYST, Role.SUPERVISOR}),
     "lpr.hotlists.manage": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     # Searching reads: purpose code and case number required, every search audited.
