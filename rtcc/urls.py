@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("feeds.urls")),
     path("", include("cameras.urls")),
+    path("", include("lpr.hotlist_urls")),
 ]

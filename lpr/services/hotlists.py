@@ -163,3 +163,49 @@ def entries_expire(*, now: dt.datetime | None = None) -> int:
                 entry=entry, changed_by=None, action="expire", before={"active": True}, after={"active": False}
             )
     return len(expired)
+
+
+AMBER_HOTLIST = "AMBER alerts"
+AMBER_DEFAULT_HOURS = 72
+
+
+def amber_entry_from_cap(
+    *, user: AbstractBaseUser, cap_alert_id: int, plate: str, state: str = ""
+) -> tuple[HotlistEntry, list[Hit]]:
+    """An analyst confirmed the plate of an AMBER CAP alert: it goes on the AMBER hotlist (priority 1)."""
+    from cap.models import CapAlert
+    from lpr.amber import is_amber
+
+    _require(user)
+    alert = CapAlert.objects.filter(pk=cap_alert_id).first()
+    if alert is None:
+        raise NotFound("No such CAP alert.")
+    if not is_amber(alert.infos, alert.headline, alert.event):
+        raise InvalidInput("cap_alert: not an AMBER / child abduction alert")
+    if alert.state != "active":
+        raise InvalidInput(f"cap_alert: the alert is {alert.state}, not active")
+    hotlist, _ = Hotlist.objects.get_or_create(
+        name=AMBER_HOTLIST,
+        defaults={"source": "amber", "priority": 1, "owner": user},  # type: ignore[misc]
+    )
+    expires = alert.expires or timezone.now() + dt.timedelta(hours=AMBER_DEFAULT_HOURS)
+    data = {
+        "plate": plate,
+        "state": state,
+        "reason": f"AMBER: {(alert.headline or alert.event)[:190]}",
+        "case_number": alert.identifier[:40],
+        "expires_at": expires,
+        "notes": f"From CAP alert {alert.identifier} ({alert.sender}); plate confirmed by {user.get_username()}.",
+        "external_id": f"cap:{alert.pk}:{normalise_plate_or_raise(plate)}",
+    }
+    existing = HotlistEntry.objects.filter(hotlist=hotlist, external_id=data["external_id"]).first()
+    if existing is not None:
+        raise InvalidInput(f"plate: already on the AMBER list from this alert (entry {existing.pk})")
+    return entry_create(user=user, hotlist_id=hotlist.pk, data=data)
+
+
+def normalise_plate_or_raise(plate: str) -> str:
+    try:
+        return normalise_plate(plate)
+    except PlateError as exc:
+        raise InvalidInput(f"plate: Plate {exc}.") from exc

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("monitoring.api.urls")),
     path("", include("cameras.api.urls")),
     path("", include("lpr.api.urls")),
+    path("", include("lpr.api.hotlist_urls")),
 ]

@@ -149,7 +149,33 @@ def _objects(make_user: Any) -> dict[str, int]:
             mapping_text="{}",
             created_by=make_user("matrix-owner", None),
         ).id,
+        **_lpr_objects(make_user),
     }
+
+
+def _lpr_objects(make_user: Any) -> dict[str, int]:
+    from cap.models import CapAlert
+    from lpr.models import Hotlist, HotlistEntry
+
+    owner = make_user("matrix-owner", None)
+    hotlist = Hotlist.objects.create(name="Matrix list", source="bolo", owner=owner)
+    entry = HotlistEntry.objects.create(hotlist=hotlist, plate="ABC123", plate_confusable="A8C123", reason="matrix")
+    cap = CapAlert.objects.create(
+        source="matrix",
+        sender="matrix",
+        identifier="M-1",
+        sent="2026-01-01T00:00:00Z",
+        status="Actual",
+        msg_type="Alert",
+        scope="Public",
+        event="Test",
+        severity="Minor",
+        urgency="Past",
+        certainty="Observed",
+        infos=[],
+        xml="<alert/>",
+    )
+    return {"<int:hotlist_id>": hotlist.pk, "<int:entry_id>": entry.pk, "<int:cap_id>": cap.pk}
 
 
 def _assert_access(
