@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -26,11 +28,12 @@ from cameras.api.serializers import (
     RejectIn,
 )
 from cameras.choices import AccessTier, CameraStatus, Health, OwnerType
+from cameras.files import sniff_content_type
 from cameras.models import Camera
 from cameras.records import CameraRecord
 from rtcc.api.inputs import validated
 from rtcc.api.layers import GeoLayerApi
-from rtcc.errors import InvalidInput
+from rtcc.errors import InvalidInput, NotFound
 
 
 def reader_context(request: Request) -> dict[str, bool]:
@@ -239,3 +242,48 @@ class ReviewQueueApi(generics.ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), **reader_context(self.request)}
+
+
+class CameraSnapshotApi(APIView):
+    """The camera's still image (JPEG or PNG, checked from its bytes), if one was uploaded."""
+
+    capability = "cameras.read"
+    permission_classes = [HasCapability]
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes, (200, "image/png"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        camera = selectors.camera_get_for_user(user=request.user, camera_id=pk)
+        if not camera.snapshot:
+            raise NotFound("This camera has no snapshot.")
+        handle = camera.snapshot.open("rb")
+        content_type = sniff_content_type(handle)  # type: ignore[arg-type]
+        if content_type not in ("image/jpeg", "image/png"):
+            handle.close()
+            raise NotFound("The stored snapshot is not an image.")
+        response = FileResponse(handle, content_type=content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class CameraMouApi(APIView):
+    """The signed MOU file of a camera, as a download (admins; audited)."""
+
+    capability = "cameras.manage"
+    permission_classes = [HasCapability]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        camera = selectors.camera_get_for_user(user=request.user, camera_id=pk)
+        if not camera.mou_file:
+            raise NotFound("No MOU file is stored for this camera.")
+        audit_record(actor=request.user, action="camera.mou.download", object_ref=f"camera:{camera.pk}")  # type: ignore[arg-type]
+        handle = camera.mou_file.open("rb")
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{camera.reference}-mou{Path(camera.mou_file.name or '').suffix}",
+            content_type=sniff_content_type(handle),  # type: ignore[arg-type]
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

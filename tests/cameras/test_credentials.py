@@ -161,3 +161,26 @@ def test_pages_never_show_the_credentials(admin_user, analyst, client) -> None:
     assert SECRET not in everything
     camera = Camera.objects.get(pk=body["id"])
     assert camera.stream_credentials_encrypted not in everything
+
+
+def test_snapshot_is_served_as_an_image_and_the_mou_only_to_admins(admin_user, analyst, settings, tmp_path) -> None:
+    from django.core.files.base import ContentFile
+
+    from tests.factories import CameraFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    camera = CameraFactory()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    camera.snapshot.save("s.png", ContentFile(png), save=False)
+    camera.mou_file.save("m.pdf", ContentFile(b"%PDF-1.4 signed"), save=False)
+    camera.save(update_fields=["snapshot", "mou_file"])
+    response = client_for(analyst).get(f"/api/v1/cameras/{camera.pk}/snapshot/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png
+    assert client_for(analyst).get(f"/api/v1/cameras/{camera.pk}/mou/").status_code == 403
+    download = client_for(admin_user).get(f"/api/v1/cameras/{camera.pk}/mou/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="camera.mou.download", actor_id=admin_user.pk).count() == 1
+    camera.snapshot.save("fake.png", ContentFile(b"<script>alert(1)</script>"), save=False)
+    camera.save(update_fields=["snapshot"])
+    assert client_for(analyst).get(f"/api/v1/cameras/{camera.pk}/snapshot/").status_code == 404
