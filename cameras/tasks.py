@@ -14,12 +14,12 @@ def probe_camera_health() -> int:
     return len(services.cameras_probe_all())
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def check_camera_mous() -> dict[str, int]:
     outcome = services.cameras_check_mou(today=timezone.localdate())
     return {"warned": len(outcome.warned), "lapsed": len(outcome.lapsed), "cleared": len(outcome.cleared)}
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def expire_footage_requests() -> int:
     return services.footage_requests_expire()

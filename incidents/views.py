@@ -46,5 +46,8 @@ def ops_map(request: HttpRequest) -> HttpResponse:
             for t in (AccessTier.LIVE, AccessTier.FOOTAGE, AccessTier.REGISTER_ONLY)
         ],
         "cameraOwnerTypes": [{"value": o.value, "label": o.label} for o in OwnerType],
+        "lprHitsLayerUrl": reverse("api-lpr-hit-layer") if has_capability(request.user, "lpr.read") else None,
+        "lprReadersLayerUrl": reverse("api-lpr-reader-layer") if has_capability(request.user, "lpr.readers") else None,
+        "lprHitUrlTemplate": reverse("lpr-hit", args=[0]).replace("/0/", "/{id}/"),
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})

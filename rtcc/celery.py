@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtcc.settings")
 
 app = Celery("rtcc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules not named tasks.py.
+app.conf.imports = ("lpr.tasks_retention",)
 
 app.conf.beat_schedule = {
     "feeds-requeue-stalled-batches": {
@@ -32,6 +35,22 @@ app.conf.beat_schedule = {
     "cameras-expire-footage-requests": {
         "task": "cameras.tasks.expire_footage_requests",
         "schedule": 900.0,
+    },
+    "lpr-purge-expired-reads": {
+        "task": "lpr.tasks_retention.purge_expired_reads",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "lpr-create-read-partitions": {
+        "task": "lpr.tasks_retention.create_read_partitions",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "lpr-refresh-hotlists": {
+        "task": "lpr.tasks.refresh_hotlists",
+        "schedule": float(os.environ.get("RTCC_LPR_HOTLIST_REFRESH_SECONDS", "900")),
+    },
+    "lpr-expire-hotlist-entries": {
+        "task": "lpr.tasks.expire_hotlist_entries",
+        "schedule": 300.0,
     },
     "rtcc-prune-outbox": {
         "task": "rtcc.tasks.prune_outbox",

@@ -10,8 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Max
 
 from accounts.roles import has_capability, roles_of
-from rtcc.models import OutboxEvent
 from rtcc import realtime
+from rtcc.models import OutboxEvent
 from rtcc.outbox import event_message
 
 STREAM_CAPABILITY = {"ops": "ops.view", "admin": "admin.alerts"}

@@ -176,6 +176,11 @@ RTCC_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_INGEST_MAX_RECORDS", "5000"))
 RTCC_LPR_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_LPR_INGEST_MAX_RECORDS", "10000"))
 # A new hotlist entry is checked against the reads of this many past days (historical hits).
 RTCC_LPR_RETROACTIVE_DAYS = int(os.environ.get("RTCC_LPR_RETROACTIVE_DAYS", "7"))
+# Purpose codes an LPR search must give ("code=Label" or plain codes); empty = the built-in list.
+RTCC_LPR_SEARCH_PURPOSES = env_list("RTCC_LPR_SEARCH_PURPOSES", "")
+# Retention: non-hit reads, and hits (reads under legal hold or attached to a case are kept).
+RTCC_LPR_READ_RETENTION_DAYS = int(os.environ.get("RTCC_LPR_READ_RETENTION_DAYS", "30"))
+RTCC_LPR_HIT_RETENTION_DAYS = int(os.environ.get("RTCC_LPR_HIT_RETENTION_DAYS", "365"))
 # Times further ahead than this are refused as clock errors.
 RTCC_INGEST_MAX_FUTURE_SECONDS = int(os.environ.get("RTCC_INGEST_MAX_FUTURE_SECONDS", "300"))
 
@@ -220,6 +225,10 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "alerts.choices.AlertStatus",
         "CameraStatusEnum": "cameras.choices.CameraStatus",
         "FootageStatusEnum": "cameras.choices.FootageStatus",
+        "HitStatusEnum": "lpr.choices.HitStatus",
+        "HotlistSourceEnum": "lpr.choices.HotlistSource",
+        "RejectReasonEnum": "lpr.choices.RejectReason",
+        "CameraSourceEnum": "cameras.choices.CameraSource",
     },
     # Swagger UI from the installed sidecar package: no CDN request from the docs page.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("feeds.urls")),
     path("", include("cameras.urls")),
     path("", include("lpr.hotlist_urls")),
+    path("", include("lpr.urls")),
 ]

@@ -125,25 +125,42 @@ def csv_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict[str, str]
     with path.open(newline="", encoding=mapping.encoding, errors="strict") as handle:
         sample = handle.read(64 * 1024)
         handle.seek(0)
-        delimiter = mapping.delimiter or _sniff_delimiter(sample)
+        delimiter = mapping.delimiter or _sniff_delimiter(sample, columns=len(mapping.header or ()))
         reader = csv.reader(handle, delimiter=delimiter)
-        header = [name.strip() for name in next(reader, [])]
-        missing = sorted(mapping.columns() - set(header))
-        if missing:
-            raise MappingError(f"columns: {path.name} has no column(s) {missing}; its header is {header}")
+        if mapping.header is None:
+            header = [name.strip() for name in next(reader, [])]
+            missing = sorted(mapping.columns() - set(header))
+            if missing:
+                raise MappingError(f"columns: {path.name} has no column(s) {missing}; its header is {header}")
+        else:
+            header = list(mapping.header)
         previous_end = reader.line_num
+        may_repeat_header = mapping.header is not None
         for cells in reader:
             start, previous_end = previous_end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            if may_repeat_header:
+                may_repeat_header = False
+                if _names_columns(cells, header):
+                    continue  # the file carries a header row after all: the mapping's own names, not data
             if len(cells) != len(header):
                 yield start, {}, f"row has {len(cells)} cells but the header has {len(header)}"
                 continue
             yield start, dict(zip(header, cells, strict=True)), ""
 
 
-def _sniff_delimiter(sample: str) -> str:
-    first_line = sample.splitlines()[0] if sample else ""
+def _names_columns(cells: list[str], header: list[str]) -> bool:
+    return [cell.strip().lower() for cell in cells] == [name.lower() for name in header]
+
+
+def _sniff_delimiter(sample: str, *, columns: int = 0) -> str:
+    first_line = next((line for line in sample.splitlines() if line.strip()), "")
+    if columns:
+        # The mapping names the columns: the delimiter is the one that splits a row into that many cells.
+        fitting = [d for d in SNIFF_DELIMITERS if len(next(csv.reader([first_line], delimiter=d))) == columns]
+        if len(fitting) == 1:
+            return fitting[0]
     try:
         return csv.Sniffer().sniff(first_line, delimiters=SNIFF_DELIMITERS).delimiter
     except csv.Error:

@@ -138,6 +138,8 @@ class Mapping:
     rules: tuple[FieldRule, ...]
     delimiter: str | None = None
     encoding: str = "utf-8-sig"
+    # Column names of files without a header row (e.g. Genetec hotlists); None: the first row names them.
+    header: tuple[str, ...] | None = None
     timezone: ZoneInfo | None = None
     description: str = ""
     each: Each | None = None
@@ -273,8 +275,9 @@ def parse_mapping(spec: Any, *, source: str = "") -> Mapping:
     each = _each(spec["each"], kind) if "each" in spec else None
     rules = tuple(_rule(name, rule, record_fields) for name, rule in fields_spec.items())
     csv_spec = spec.get("csv") or {}
-    if not isinstance(csv_spec, dict) or set(csv_spec) - {"delimiter", "encoding"}:
-        raise MappingError("csv: only 'delimiter' and 'encoding' may be set")
+    if not isinstance(csv_spec, dict) or set(csv_spec) - {"delimiter", "encoding", "header"}:
+        raise MappingError("csv: only 'delimiter', 'encoding' and 'header' may be set")
+    header = _header(csv_spec["header"]) if "header" in csv_spec else None
     delimiter = csv_spec.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise MappingError("csv.delimiter: one character, e.g. ',', ';' or '\\t' (leave out to detect)")
@@ -282,16 +285,30 @@ def parse_mapping(spec: Any, *, source: str = "") -> Mapping:
         zone = ZoneInfo(spec["timezone"]) if spec.get("timezone") else None
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise MappingError(f"timezone: unknown time zone {spec['timezone']!r}") from exc
-    return Mapping(
+    mapping = Mapping(
         kind=kind,
         rules=rules,
         delimiter=delimiter,
         encoding=csv_spec.get("encoding", "utf-8-sig"),
+        header=header,
         timezone=zone,
         description=str(spec.get("description", "")),
         each=each,
         source=source,
     )
+    if header is not None and mapping.columns() - set(header):
+        missing = sorted(mapping.columns() - set(header))
+        raise MappingError(f"csv.header: the rules read column(s) {missing} that the header does not name")
+    return mapping
+
+
+def _header(spec: Any) -> tuple[str, ...]:
+    if not isinstance(spec, list) or not spec or not all(isinstance(name, str) and name.strip() for name in spec):
+        raise MappingError("csv.header: a non-empty list of column names, for files without a header row")
+    names = tuple(name.strip() for name in spec)
+    if len(set(names)) != len(names):
+        raise MappingError("csv.header: each column name once")
+    return names
 
 
 def _each(spec: Any, kind: str) -> Each:

@@ -135,6 +135,7 @@ class EntryListApi(generics.ListAPIView):
     capability = "lpr.hotlists.manage"
     permission_classes = [HasCapability]
     serializer_class = EntryOut
+    queryset = HotlistEntry.objects.none()  # for the schema's path parameter types
 
     def get_queryset(self) -> QuerySet[HotlistEntry]:
         queryset = HotlistEntry.objects.filter(hotlist_id=self.kwargs["hotlist_id"]).select_related("entered_by")
@@ -178,6 +179,7 @@ class EntryHistoryApi(generics.ListAPIView):
     permission_classes = [HasCapability]
     serializer_class = ChangeOut
     pagination_class = None
+    queryset = HotlistEntryChange.objects.none()  # for the schema's path parameter types
 
     def get_queryset(self) -> QuerySet[HotlistEntryChange]:
         if not HotlistEntry.objects.filter(pk=self.kwargs["entry_id"]).exists():

@@ -11,10 +11,14 @@ from audit.services import audit_record
 from lpr.choices import HitOutcome, HitStatus, RejectReason
 from lpr.events import publish_hit_changed
 from lpr.models import Hit
+from lpr.selectors import hit_list_visible_to
 from rtcc.errors import InvalidInput, NotFound, PermissionDenied
 
 
-def _locked(hit_id: int) -> Hit:
+def _locked(hit_id: int, user: AbstractBaseUser) -> Hit:
+    # Only the hotlist's distribution may decide an unverified hit (the same rule as reading it).
+    if not hit_list_visible_to(user=user).filter(pk=hit_id).exists():  # type: ignore[arg-type]
+        raise NotFound("No such hit.")
     hit = (
         Hit.objects.select_for_update(of=("self",))
         .select_related("hotlist", "reader", "entry")
@@ -35,7 +39,7 @@ def hit_confirm(*, user: AbstractBaseUser, hit_id: int) -> Hit:
     """The analyst compared read and entry and confirms: the hit becomes actionable for everyone."""
     _require(user)
     with transaction.atomic(durable=True):
-        hit = _locked(hit_id)
+        hit = _locked(hit_id, user)
         if hit.status != HitStatus.UNVERIFIED:
             raise InvalidInput(f"status: hit {hit_id} is already {hit.status}")
         if not hit.entry.active or (hit.entry.expires_at is not None and hit.entry.expires_at <= timezone.now()):
@@ -55,7 +59,7 @@ def hit_reject(*, user: AbstractBaseUser, hit_id: int, reason: str) -> Hit:
     if reason not in RejectReason.values:
         raise InvalidInput(f"reason: one of {RejectReason.values}")
     with transaction.atomic(durable=True):
-        hit = _locked(hit_id)
+        hit = _locked(hit_id, user)
         if hit.status != HitStatus.UNVERIFIED:
             raise InvalidInput(f"status: hit {hit_id} is already {hit.status}")
         hit.status, hit.reject_reason = HitStatus.REJECTED, reason
@@ -72,7 +76,7 @@ def hit_record_outcome(*, user: AbstractBaseUser, hit_id: int, outcome: str) -> 
     if outcome not in HitOutcome.values:
         raise InvalidInput(f"outcome: one of {HitOutcome.values}")
     with transaction.atomic(durable=True):
-        hit = _locked(hit_id)
+        hit = _locked(hit_id, user)
         if hit.status != HitStatus.ACTIONABLE:
             raise InvalidInput(f"status: only actionable hits have an outcome; hit {hit_id} is {hit.status}")
         hit.outcome, hit.outcome_by, hit.outcome_at = outcome, user, timezone.now()  # type: ignore[assignment]

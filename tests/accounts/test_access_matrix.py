@@ -33,6 +33,7 @@ FEED_KEY = {
     "api/v1/ingest/cap/",
     "api/v1/ingest/gps/",
     "api/v1/ingest/lpr/",
+    "api/v1/ingest/lpr/openalpr/",
 }
 # Admin site: one capability for every admin URL; a representative sample is requested.
 ADMIN_SAMPLE = [
@@ -47,17 +48,22 @@ ADMIN_SAMPLE = [
     "/admin/cap/capalert/",
     "/admin/cameras/camera/",
     "/admin/cameras/camera/add/",
+    "/admin/lpr/reader/",
+    "/admin/lpr/hit/",
 ]
 # Query strings a route needs to answer 200 when allowed.
 REQUIRED_QUERY = {
     "api/v1/events/": "?after=0",
     "api/v1/monitoring/subjects/<int:subject_id>/track/": "?purpose=investigation&case_number=M-1",
     "api/v1/cameras/nearby/": "?lat=43.05&lon=-87.95&radius=300",
+    "api/v1/lpr/reads/search/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
+    "api/v1/lpr/reads/export/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
 }
 # Placeholders that mean another object than the default for routes under a prefix.
 PREFIXED_PLACEHOLDERS = {
     "api/v1/cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
     "cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
+    "api/v1/lpr/hits/": {"<int:pk>": "lpr_hit"},
 }
 ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
 
@@ -140,7 +146,7 @@ def _objects(make_user: Any) -> dict[str, int]:
         "<int:pk>": IncidentFactory().id,
         "<int:job_id>": job.id,
         "<int:subject_id>": subject.id,
-        "camera": CameraFactory().id,
+        "camera": _camera_with_files().id,
         "camera_job": ImportJob.objects.create(
             target="camera",
             file="imports/cameras.csv",
@@ -153,9 +159,21 @@ def _objects(make_user: Any) -> dict[str, int]:
     }
 
 
+def _camera_with_files() -> Any:
+    from django.core.files.base import ContentFile
+
+    camera = CameraFactory()
+    camera.snapshot.save("snap.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32), save=False)
+    camera.mou_file.save("mou.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    camera.save(update_fields=["snapshot", "mou_file"])
+    return camera
+
+
 def _lpr_objects(make_user: Any) -> dict[str, int]:
+    from django.utils import timezone
+
     from cap.models import CapAlert
-    from lpr.models import Hotlist, HotlistEntry
+    from lpr.models import Hit, Hotlist, HotlistEntry
 
     owner = make_user("matrix-owner", None)
     hotlist = Hotlist.objects.create(name="Matrix list", source="bolo", owner=owner)
@@ -175,7 +193,26 @@ def _lpr_objects(make_user: Any) -> dict[str, int]:
         infos=[],
         xml="<alert/>",
     )
-    return {"<int:hotlist_id>": hotlist.pk, "<int:entry_id>": entry.pk, "<int:cap_id>": cap.pk}
+    # Actionable, so every role that reads LPR data may open it (unverified hits are for the distribution).
+    hit = Hit.objects.create(
+        read_id=1,
+        read_at=timezone.now(),
+        entry=entry,
+        hotlist=hotlist,
+        kind="exact",
+        priority=2,
+        plate="ABC123",
+        status="actionable",
+        verified_by=owner,
+        verified_at=timezone.now(),
+    )
+    return {
+        "<int:hotlist_id>": hotlist.pk,
+        "<int:entry_id>": entry.pk,
+        "<int:cap_id>": cap.pk,
+        "<int:hit_id>": hit.pk,
+        "lpr_hit": hit.pk,
+    }
 
 
 def _assert_access(
@@ -197,8 +234,9 @@ def _assert_access(
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonymous"))
 @pytest.mark.parametrize(("route", "capability"), GUARDED, ids=[route for route, _ in GUARDED])
 def test_route_allows_exactly_the_roles_of_its_capability(
-    make_user: Any, role: str | None, route: str, capability: str
+    make_user: Any, role: str | None, route: str, capability: str, settings: Any, tmp_path: Any
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path  # camera snapshot and MOU files of _objects()
     url = _concrete(route, _objects(make_user))
     response = _client(role, make_user).get(url)
     allowed = role in CAPABILITIES[capability]

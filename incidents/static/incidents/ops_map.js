@@ -3,6 +3,7 @@ import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
 import { AlertStrip } from "./ops_alerts.js";
 import { CameraLayer } from "./ops_cameras.js";
 import { CameraDock } from "./ops_dock.js";
+import { LprLayer } from "./ops_lpr.js";
 import { ShotsLayer } from "./ops_shots.js";
 import { setUpTrackTool } from "./ops_tracks.js";
 
@@ -27,6 +28,7 @@ const shots = new ShotsLayer(map);
 const layerControl = L.control.layers(null, null, { position: "topleft", collapsed: false }).addTo(map);
 const cameras = config.camerasLayerUrl ? new CameraLayer({ map, config, fetchJson, layerControl }) : null;
 const dock = cameras && config.camerasNearbyUrl ? new CameraDock({ config, fetchJson, cameras }) : null;
+const lpr = config.lprHitsLayerUrl || config.lprReadersLayerUrl ? new LprLayer({ map, config, fetchJson, layerControl }) : null;
 const capAreas = new Map(); // CAP alert id -> GeoJSON layer (active alerts only)
 function upsertCap(cap) {
   capAreas.get(cap.id)?.remove();
@@ -207,6 +209,8 @@ function applyEvents(events) {
     } else if (event.type === "camera.updated" || event.type === "camera.removed") {
       cameras?.apply(event);
       dock?.cameraChanged(event.payload);
+    } else if (event.type.startsWith("lpr.hit.")) {
+      lpr?.apply(event);
     }
   }
   renderList();
@@ -252,7 +256,7 @@ async function refreshFeedWidget() {
 
 setInterval(renderList, 30000);
 setInterval(refreshFeedWidget, 30000);
-await Promise.all([loadInitial(), cameras?.load()]);
+await Promise.all([loadInitial(), cameras?.load(), lpr?.load()]);
 refreshFeedWidget();
 setUpTrackTool({ map, config, fetchJson });
 // Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.
