@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,12 @@ class IngestAccepted(serializers.Serializer):
 def validate_batch(
     *, body: Any, record_serializer: type[serializers.Serializer], max_records: int | None = None
 ) -> list[dict[str, Any]]:
-    """Check an ingest body `{"records": [...]}`; every bad record and field is named at once."""
+    """Check an ingest body `{"records": [...]}`; every bad record and field is named at once.
+
+    A record schema may offer `record_checker()`, returning a function record → {field: [message]}
+    that gives the errors is_valid() would, so that big batches (LPR: 10,000 reads) skip building a
+    DRF serializer per record.
+    """
     if not isinstance(body, dict) or set(body) != {"records"}:
         raise InvalidInput('body: expected a JSON object with exactly one key, "records".')
     records = body["records"]
@@ -27,12 +33,13 @@ def validate_batch(
         raise InvalidInput(f"records: at most {limit} records per batch, got {len(records)}.")
     problems: list[dict[str, Any]] = []
     first_index: dict[Any, int] = {}
+    checker = getattr(record_serializer, "record_checker", None)
+    record_errors = checker() if checker is not None else partial(_serializer_errors, record_serializer)
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             problems.append({"index": index, "errors": {"record": ["Expected a JSON object."]}})
             continue
-        serializer = record_serializer(data=record)
-        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        errors = record_errors(record)
         external_id = record.get("external_id")
         if isinstance(external_id, str | int) and external_id in first_index:
             # One record per id per batch: the order of two updates in one batch is the sender's guess.
@@ -52,3 +59,8 @@ def validate_batch(
             details={"records": problems[:100]},
         )
     return records
+
+
+def _serializer_errors(record_serializer: type[serializers.Serializer], record: dict[str, Any]) -> dict[str, Any]:
+    serializer = record_serializer(data=record)
+    return {} if serializer.is_valid() else dict(serializer.errors)

@@ -143,7 +143,7 @@ def entry_match_retroactively(*, entry: HotlistEntry, now: dt.datetime | None = 
     with connection.cursor() as cursor:
         cursor.execute(
             MATCH_SQL.format(reads=reads, entries="AND e.id = %(entry)s"),
-            {"retroactive": True, "since": since, "now": now, "entry": entry.pk},
+            {"retroactive": True, "since": since, "now": now, "entry": entry.pk, "match_since": since},
         )
         hit_ids = [row[0] for row in cursor.fetchall()]
     hits = list(Hit.objects.filter(pk__in=hit_ids).select_related("hotlist", "reader", "entry"))

@@ -96,3 +96,11 @@ def test_a_new_entry_finds_earlier_reads_once(lpr_feed, reader, hotlist, setting
 def test_unknown_readers_are_reported_not_written(lpr_feed, reader) -> None:
     outcome = ingest(lpr_feed[0], {**read("ABC1234"), "reader": "nope"})
     assert outcome.inserted == 0 and [r["reader"] for r in outcome.unknown_reader] == ["nope"]
+
+
+def test_reads_older_than_the_retroactive_window_are_stored_but_never_hit(lpr_feed, reader, hotlist, settings) -> None:
+    settings.RTCC_LPR_RETROACTIVE_DAYS = 7
+    add_entry(hotlist, "ABC1234")
+    outcome = ingest(lpr_feed[0], read("ABC1234", minutes_ago=60 * 24 * 30), read("ABC1234", minutes_ago=5))
+    assert outcome.inserted == 2
+    assert [hit.read_at > timezone.now() - timedelta(days=1) for hit in outcome.hits] == [True]
