@@ -19,6 +19,8 @@ fi
 .venv/bin/python manage.py demo_setup
 # Demo cameras: live-share ones use this demo's own /healthz as a stand-in stream host.
 .venv/bin/python manage.py demo_cameras --stream-base "http://${HOST}:${PORT}/healthz"
+# Demo LPR: a reader feed, readers at demo camera sites, a hotlist of invented plates.
+.venv/bin/python manage.py demo_lpr
 
 pids=()
 stop() {
@@ -48,6 +50,10 @@ RUN_SUFFIX="-R$(date +%d%H%M%S)"
 .venv/bin/python manage.py replay_calls "$CSV" --speed "$SPEED" --loop --suffix="$RUN_SUFFIX" \
   --url "http://${HOST}:${PORT}" --key-file .demo/cad-feed.key >"$LOGS/replay.log" 2>&1 &
 pids+=($!)
+# Invented plate reads, a few per second; about one in 40 is on the demo hotlist (a hit to verify).
+.venv/bin/python manage.py replay_reads --url "http://${HOST}:${PORT}" --key-file .demo/lpr-feed.key \
+  --run-id="$RUN_SUFFIX" >"$LOGS/lpr-replay.log" 2>&1 &
+pids+=($!)
 
 cat <<TXT
 
@@ -61,7 +67,8 @@ cat <<TXT
   Camera self-registration (public, no login): http://${HOST}:${PORT}/cameras/register/
 
   Replaying ${CSV} at ${SPEED}x through POST /api/v1/ingest/cad/.
-  Logs: ${LOGS}/{web,worker,beat,replay}.log      Stop: Ctrl-C
+  Invented plate reads every second through POST /api/v1/ingest/lpr/; hits to verify at /lpr/hits/.
+  Logs: ${LOGS}/{web,worker,beat,replay,lpr-replay}.log      Stop: Ctrl-C
 
 TXT
 wait -n "${pids[@]}"
