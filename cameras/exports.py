@@ -7,8 +7,6 @@ run as a formula get a leading apostrophe, which the camera importer removes aga
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,6 +20,7 @@ from accounts.roles import has_capability
 from audit.services import audit_record
 from cameras.api.serializers import CONTACT_FIELDS
 from cameras.models import Camera
+from rtcc.csv_export import csv_stream, formula_safe
 from rtcc.errors import InvalidInput, PermissionDenied
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
@@ -50,7 +49,6 @@ COLUMNS = (
 )
 # The camera importer accepts at most 9 decimal places in GeoJSON; 9 keeps positions exact to 0.1 mm.
 GEOJSON_DECIMALS = 9
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cameras_export(
@@ -109,21 +107,7 @@ def without_userinfo(url: str) -> str:
 
 
 def csv_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(row[name]) for name in COLUMNS])
-        if count % 200 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+    return csv_stream(COLUMNS, ([csv_cell(row[name]) for name in COLUMNS] for row in rows), rows_per_chunk=200)
 
 
 def csv_cell(value: Any) -> str:
@@ -133,8 +117,7 @@ def csv_cell(value: Any) -> str:
         return csv_cell(",".join(value))
     if isinstance(value, float):
         return repr(value)
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+    return formula_safe(value) if isinstance(value, str) else str(value)
 
 
 def geojson_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:

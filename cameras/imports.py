@@ -26,7 +26,6 @@ from accounts.roles import has_capability
 from audit.services import audit_record
 from cameras.choices import CameraSource, CameraStatus
 from cameras.events import publish_camera_changed
-from cameras.exports import FORMULA_STARTS
 from cameras.geometry import view_cone
 from cameras.models import Camera
 from cameras.records import CameraRecord
@@ -35,6 +34,7 @@ from cameras.services.registry import new_reference
 from feeds.imports.csv_import import count_lines, csv_rows, describe_errors
 from feeds.imports.mapping import CellError, Mapping, MappingError
 from rtcc import geojson
+from rtcc.csv_export import FORMULA_STARTS
 from rtcc.errors import InvalidInput, PermissionDenied
 
 TARGET = "camera"

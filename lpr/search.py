@@ -10,13 +10,11 @@ exactly up to TOTAL_CAP and reported as "more than TOTAL_CAP" beyond (`total_cap
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
@@ -458,107 +456,6 @@ def reads_search(*, user: User, purpose: str, case_number: str, **params: Unpack
             details=_audit_details(user, criteria, total, capped),
         )
     return SearchResult(criteria=criteria, reads=found, total=total, total_capped=capped)
-
-
-# --- CSV export --------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    "read_id",
-    "read_at_utc",
-    "plate",
-    "plate_raw",
-    "state",
-    "confidence",
-    "latitude",
-    "longitude",
-    "reader_id",
-    "reader",
-    "direction",
-    "vehicle_make",
-    "vehicle_model",
-    "vehicle_color",
-    "vehicle_type",
-    "image_ref",
-    "legal_hold",
-    "case_number",
-)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def reads_export(
-    *, user: User, purpose: str, case_number: str, **params: Unpack[SearchParams]
-) -> tuple[SearchCriteria, Iterator[str]]:
-    """Record the export (criteria and row count) in the audit trail; return the CSV text in chunks.
-
-    The file holds at most EXPORT_MAX_ROWS reads, newest first; `limit` does not apply.
-    """
-    _require_search(user)
-    criteria = search_criteria_check(purpose=purpose, case_number=case_number, **params)
-    reads = reads_matching(criteria)
-    with _bounded_transaction():
-        rows, capped = _count_capped(reads, EXPORT_MAX_ROWS)
-        audit_record(
-            actor=user,  # type: ignore[arg-type]
-            action="lpr.export",
-            object_ref="lpr_read",
-            purpose=criteria.purpose,
-            case_number=criteria.case_number,
-            details=_audit_details(user, criteria, rows, capped),
-        )
-    selected = reads.select_related("reader")[:EXPORT_MAX_ROWS]
-    return criteria, _csv_chunks(selected.iterator(chunk_size=1000))
-
-
-def export_row(read: Read) -> list[Any]:
-    reader = read.reader if read.reader_id is not None else None
-    return [
-        read.pk,
-        read.read_at.astimezone(dt.UTC).isoformat(),
-        read.plate,
-        read.plate_raw,
-        read.state,
-        read.confidence,
-        read.location.y if read.location else None,
-        read.location.x if read.location else None,
-        read.reader_id,
-        reader.name if reader else "",
-        read.direction,
-        read.vehicle_make,
-        read.vehicle_model,
-        read.vehicle_color,
-        read.vehicle_type,
-        read.image_ref,
-        read.legal_hold,
-        read.case_number,
-    ]
-
-
-def _csv_chunks(reads: Iterable[Read]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for count, read in enumerate(reads, start=1):
-        writer.writerow([_csv_cell(value) for value in export_row(read)])
-        if count % 500 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def _csv_cell(value: Any) -> str:
-    """Text a spreadsheet would run as a formula (a feed's vehicle make, say) gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_STARTS) else text
 
 
 def reader_choices() -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability
-from lpr import retention, search
+from lpr import retention, search, search_export
 from lpr.models import Read
 from rtcc.api.inputs import validated
 
@@ -188,7 +188,7 @@ class ReadExportApi(APIView):
     @extend_schema(parameters=[SearchQuery, *REQUIRED_PARAMETERS], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         query = validated(SearchQuery, request.query_params)
-        _, chunks = search.reads_export(
+        _, chunks = search_export.reads_export(
             user=request.user, purpose=query["purpose"], case_number=query["case_number"], **_params(query)
         )
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
