@@ -26,7 +26,7 @@ fmt:
 	.venv/bin/ruff format .
 
 typecheck:
-	.venv/bin/mypy rtcc accounts feeds incidents alerts shots cap monitoring audit cameras lpr
+	.venv/bin/mypy rtcc accounts feeds incidents alerts shots cap monitoring audit cameras lpr areas operations rules correlation
 
 schema:
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

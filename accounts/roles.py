@@ -14,17 +14,44 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     SUPERVISOR = "supervisor", "Supervisor"
     ADMIN = "admin", "Admin"
+    # A video-wall display in the RTCC room: read-only, no personal data beyond the ops stream.
+    WALL = "wall", "Wall display"
 
 
 STAFF_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN})
+# Read-only live picture (incidents, shots, CAP areas, alerts) for staff and the wall display.
+LIVE_ROLES = STAFF_ROLES | {Role.WALL}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Live operations: map, incident layer, event stream and catch-up.
     "ops.view": STAFF_ROLES,
-    "incidents.read": STAFF_ROLES,
-    "alerts.read": STAFF_ROLES,
-    "shots.read": STAFF_ROLES,
-    "cap.read": STAFF_ROLES,
+    # The shared "ops" event stream and its catch-up API (the wall display follows it too).
+    "ops.stream": LIVE_ROLES,
+    # The wall-display page: read-only, large type, follows the newest priority-1 event.
+    "ops.wall": frozenset({Role.WALL}),
+    "incidents.read": LIVE_ROLES,
+    "alerts.read": LIVE_ROLES,
+    # Work alerts: acknowledge, assign, resolve with a disposition, notes, bulk acknowledge.
+    "alerts.work": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # Mute an alert type or source for a while (reason and expiry required, logged).
+    "alerts.mute": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # Oversight of the alert desk: every mute ever set, every analyst's alerts-per-hour load.
+    "alerts.oversight": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Alert rules (trigger -> action): edit, validate, dry-run.
+    "rules.manage": frozenset({Role.ADMIN}),
+    # Correlation panel (cameras, shots, prior incidents); its LPR and GPS parts also need
+    # lpr.search / monitoring.tracks and a purpose, like any search of those data.
+    "correlation.read": STAFF_ROLES,
+    # Quick search box on the map (CAD number, address).
+    "ops.search": STAFF_ROLES,
+    # Police beats and districts (boundaries are public information).
+    "areas.read": LIVE_ROLES,
+    # Large-event workspaces (parade, game): read, create/edit, and write in their log.
+    "operations.read": STAFF_ROLES,
+    "operations.manage": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "operations.log": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
+    "shots.read": LIVE_ROLES,
+    "cap.read": LIVE_ROLES,
     # Positions of people on electronic monitoring: purpose-bound and audited.
     "monitoring.tracks": frozenset({Role.ANALYST, Role.SUPERVISOR}),
     # Feed health (status and counters, no keys): everyone on shift should know a feed is down.
@@ -34,7 +61,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Alerts meant for admins (camera offline, MOU expiring): the "admin" event stream.
     "admin.alerts": frozenset({Role.ADMIN}),
     # Camera registry: map layer, "cameras that can see this spot", camera details.
-    "cameras.read": STAFF_ROLES,
+    "cameras.read": LIVE_ROLES,
     # Owner contact details of partner and community cameras.
     "cameras.contacts": frozenset({Role.ANALYST, Role.ADMIN}),
     # Register, review (approve/reject), import, export and retire cameras.

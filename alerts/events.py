@@ -39,6 +39,6 @@ def alert_payload(alert: Alert) -> AlertPayload:
 
 
 def publish_alert_changed(*, alert: Alert, created: bool) -> None:
-    record_events(
-        stream=alert.audience, events=[("alert.raised" if created else "alert.updated", dict(alert_payload(alert)))]
-    )
+    event = ("alert.raised" if created else "alert.updated", dict(alert_payload(alert)))
+    for stream in alert.streams:
+        record_events(stream=stream, events=[event])

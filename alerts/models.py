@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 
-from alerts.choices import AlertAudience, AlertStatus, AlertType
+from alerts.choices import AlertStatus, AlertType, Disposition
 
 
 class Alert(models.Model):
-    """Something an analyst must look at, raised once per source object (`source_key`)."""
+    """Something an analyst must look at, raised once per source object (`source_key`).
+
+    Lifecycle: new -> acknowledged -> assigned -> resolved (with a disposition). `streams` are
+    the event streams that carry it and therefore who may see it (rtcc.selectors).
+    """
 
     type = models.CharField(max_length=32, choices=AlertType.choices)
     priority = models.PositiveSmallIntegerField()
@@ -14,11 +21,26 @@ class Alert(models.Model):
     detail = models.TextField(blank=True)
     source_key = models.CharField(max_length=128, help_text="e.g. 'shots:<id>'; one alert per source and type.")
     location = models.PointField(srid=4326, null=True, blank=True)
-    audience = models.CharField(max_length=16, choices=AlertAudience.choices, default=AlertAudience.OPS)
+    streams = ArrayField(models.CharField(max_length=32), default=list, help_text="e.g. ['ops'] or ['role.analyst'].")
+    context = models.JSONField(
+        default=dict, blank=True, help_text="Extra facts for the panel: attached cameras, the rule that fired…"
+    )
     status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.NEW)
+    disposition = models.CharField(max_length=16, choices=Disposition.choices, blank=True)
     resolution_note = models.CharField(max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -26,8 +48,12 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["type", "source_key"], name="alert_unique_type_source"),
             models.CheckConstraint(condition=models.Q(priority__gte=1, priority__lte=5), name="alert_priority_range"),
+            models.CheckConstraint(
+                condition=~models.Q(status=AlertStatus.RESOLVED) | ~models.Q(disposition=""),
+                name="alert_resolved_has_disposition",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "priority"])]
+        indexes = [models.Index(fields=["status", "priority"]), GinIndex(fields=["streams"], name="alert_streams_gin")]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.title}"

@@ -9,7 +9,7 @@ from rtcc.selectors import streams_visible_to
 
 
 def alert_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Alert]:
-    """Alerts the user may read (every staff role today; distribution rules come with the alert workflow)."""
+    """Alerts on at least one of the streams the user may receive."""
     if not has_capability(user, "alerts.read"):
         return Alert.objects.none()
-    return Alert.objects.filter(audience__in=streams_visible_to(user=user))
+    return Alert.objects.filter(streams__overlap=streams_visible_to(user=user))

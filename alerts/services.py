@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from alerts.choices import AlertAudience, AlertStatus
+from collections.abc import Sequence
+from typing import Any
+
+from alerts.choices import AlertAudience, AlertStatus, Disposition
 from alerts.events import publish_alert_changed
 from alerts.models import Alert
 
@@ -19,12 +22,25 @@ def alert_raise_or_update(
     detail: str = "",
     location: Point | None = None,
     audience: str = AlertAudience.OPS,
+    streams: Sequence[str] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Alert:
-    """Raise the alert for a source, or refresh its text; runs in the caller's transaction."""
+    """Raise the alert for a source, or refresh its text; runs in the caller's transaction.
+
+    `streams` (default `[audience]`) say who receives it; `context` carries extra facts for the
+    panel (attached cameras, the rule that fired). Both are set when the alert is first raised.
+    """
     alert, created = Alert.objects.select_for_update().get_or_create(
         type=type,
         source_key=source_key,
-        defaults={"priority": priority, "title": title, "detail": detail, "location": location, "audience": audience},
+        defaults={
+            "priority": priority,
+            "title": title,
+            "detail": detail,
+            "location": location,
+            "streams": list(streams or [audience]),
+            "context": context or {},
+        },
     )
     if not created:
         changed = (alert.priority, alert.title, alert.detail, alert.location) != (priority, title, detail, location)
@@ -44,8 +60,9 @@ def alert_resolve_for_source(*, type: str, source_key: str, note: str) -> Alert 
     alert = Alert.objects.select_for_update().filter(type=type, source_key=source_key).first()
     if alert is None or alert.status == AlertStatus.RESOLVED:
         return None
-    alert.status, alert.resolution_note, alert.resolved_at = AlertStatus.RESOLVED, note[:200], timezone.now()
-    alert.save(update_fields=["status", "resolution_note", "resolved_at", "updated_at"])
+    alert.status, alert.disposition = AlertStatus.RESOLVED, Disposition.SYSTEM
+    alert.resolution_note, alert.resolved_at = note[:200], timezone.now()
+    alert.save(update_fields=["status", "disposition", "resolution_note", "resolved_at", "updated_at"])
     publish_alert_changed(alert=alert, created=False)
     return alert
 
@@ -55,6 +72,13 @@ def alert_reopen_for_source(*, type: str, source_key: str) -> None:
     alert = Alert.objects.select_for_update().filter(type=type, source_key=source_key).first()
     if alert is None or alert.status != AlertStatus.RESOLVED:
         return
-    alert.status, alert.resolution_note, alert.resolved_at = AlertStatus.NEW, "", None
-    alert.save(update_fields=["status", "resolution_note", "resolved_at", "updated_at"])
+    alert.status, alert.disposition, alert.resolution_note, alert.resolved_at = AlertStatus.NEW, "", "", None
+    alert.resolved_by = alert.assignee = alert.acknowledged_by = None
+    alert.acknowledged_at = alert.assigned_at = None
+    alert.save(
+        update_fields=[
+            "status", "disposition", "resolution_note", "resolved_at", "resolved_by", "assignee",
+            "acknowledged_by", "acknowledged_at", "assigned_at", "updated_at",
+        ]
+    )
     publish_alert_changed(alert=alert, created=False)

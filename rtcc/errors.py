@@ -33,6 +33,13 @@ class NotFound(ApplicationError):
     default_message = "Not found."
 
 
+class Conflict(ApplicationError):
+    """The object is not in a state that allows the action (e.g. acknowledging a resolved alert)."""
+
+    status_code = 409
+    default_message = "The object changed; reload and try again."
+
+
 class PermissionDenied(ApplicationError):
     status_code = 403
     default_message = "You do not have permission to do this."

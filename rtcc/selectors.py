@@ -14,7 +14,7 @@ from rtcc import realtime
 from rtcc.models import OutboxEvent
 from rtcc.outbox import event_message
 
-STREAM_CAPABILITY = {"ops": "ops.view", "admin": "admin.alerts"}
+STREAM_CAPABILITY = {"ops": "ops.stream", "admin": "admin.alerts"}
 
 
 def streams_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> list[str]:

@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "audit",
     "cameras",
     "lpr",
+    "areas",
+    "operations",
+    "rules",
+    "correlation",
     "analytics",
 ]
 
@@ -152,6 +156,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/inter", BASE_DIR / "node_modules" / "@fontsource" / "inter"),
     ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/leaflet-heat", BASE_DIR / "node_modules" / "leaflet.heat" / "dist"),
 ]
 MEDIA_URL = "/media/"  # never served directly: uploads are read by workers, not browsers
 MEDIA_ROOT = Path(os.environ.get("RTCC_MEDIA_ROOT", str(BASE_DIR / "media")))

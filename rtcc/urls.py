@@ -46,4 +46,7 @@ urlpatterns = [
     path("", include("cameras.urls")),
     path("", include("lpr.hotlist_urls")),
     path("", include("lpr.urls")),
+    path("", include("areas.urls")),
+    path("", include("operations.urls")),
+    path("", include("rules.urls")),
 ]

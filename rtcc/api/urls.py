@@ -13,4 +13,8 @@ urlpatterns = [
     path("", include("cameras.api.urls")),
     path("", include("lpr.api.urls")),
     path("", include("lpr.api.hotlist_urls")),
+    path("", include("areas.api.urls")),
+    path("", include("operations.api.urls")),
+    path("", include("rules.api.urls")),
+    path("", include("correlation.api.urls")),
 ]

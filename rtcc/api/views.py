@@ -19,7 +19,7 @@ class EventsQuery(serializers.Serializer):
 class EventListApi(APIView):
     """Events a client missed: everything with seq > `after`, oldest first."""
 
-    capability = "ops.view"
+    capability = "ops.stream"
     permission_classes = [HasCapability]
 
     @extend_schema(

@@ -65,7 +65,7 @@ PREFIXED_PLACEHOLDERS = {
     "cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
     "api/v1/lpr/hits/": {"<int:pk>": "lpr_hit"},
 }
-ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN]
+ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN, Role.WALL]
 
 
 def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

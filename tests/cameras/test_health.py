@@ -326,7 +326,7 @@ def test_outage_longer_than_threshold_raises_one_admin_alert_and_recovery_resolv
     offline_for(camera, threshold + 1)
     services.cameras_probe_all()
     (alert,) = offline_alerts(camera)
-    assert (alert.audience, alert.status, alert.priority) == ("admin", "new", 3)
+    assert (alert.streams, alert.status, alert.priority) == (["admin"], "new", 3)
     assert "Corner of 5th and Main" in alert.title
     assert camera.reference in alert.detail
     raised = OutboxEvent.objects.filter(type="alert.raised", payload__id=alert.pk)

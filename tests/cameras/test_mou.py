@@ -159,7 +159,7 @@ def test_mou_check_warns_once_marks_the_lapse_and_resolves_on_renewal(admin_user
     warned = services.cameras_check_mou(today=expires - timedelta(days=warning_days))
     assert warned.warned == [camera.pk]
     (alert,) = mou_alerts(camera)
-    assert (alert.audience, alert.status) == ("admin", "new")
+    assert (alert.streams, alert.status) == (["admin"], "new")
     assert alert.title == f"Camera MOU expires on {expires:%Y-%m-%d}: School north gate"
     assert list(OutboxEvent.objects.filter(payload__id=alert.pk).values_list("type", "stream")) == [
         ("alert.raised", "admin")

@@ -254,7 +254,7 @@ def test_a_missing_refresh_file_changes_nothing_and_alerts_admins(
     hotlist.refresh_from_db()
     assert hotlist.last_refreshed_at == refreshed_at
     alert = Alert.objects.get(source_key=f"hotlist:{hotlist.pk}")
-    assert (alert.audience, alert.status, alert.title) == ("admin", "new", f"Hotlist {hotlist.name} not refreshed")
+    assert (alert.streams, alert.status, alert.title) == (["admin"], "new", f"Hotlist {hotlist.name} not refreshed")
 
     genetec_copy(tmp_path)  # the file is back
     refresh_hotlists()

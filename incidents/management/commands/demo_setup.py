@@ -18,6 +18,7 @@ DEMO_USERS = {
     Role.ANALYST: "rtcc-analyst-demo",
     Role.SUPERVISOR: "rtcc-supervisor-demo",
     Role.ADMIN: "rtcc-admin-demo",
+    Role.WALL: "rtcc-wall-demo",
 }
 DEMO_FEED = "Milwaukee CAD (demo replay)"
 
