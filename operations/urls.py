@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from operations import views
+
+urlpatterns = [
+    path("operations/", views.operation_list, name="operation-list"),
+    path("operations/<int:operation_id>/", views.operation_workspace, name="operation-workspace"),
+]
