@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from rtcc import realtime
 from rtcc.models import OutboxEvent
+from rtcc.signals import events_committed
 
 OUTBOX_LOCK_KEY = 7_201_001
 
@@ -30,7 +31,14 @@ def record_events(*, stream: str, events: Sequence[tuple[str, dict[str, Any]]]) 
         [OutboxEvent(type=event_type, stream=stream, payload=payload) for event_type, payload in events]
     )
     messages = [event_message(row) for row in rows]
-    transaction.on_commit(lambda: realtime.broadcast(stream=stream, messages=messages))
+    types = sorted({row.type for row in rows})
+
+    def after_commit() -> None:
+        realtime.broadcast(stream=stream, messages=messages)
+        # Receivers enqueue follow-up work (e.g. the rules run); a failing one is logged, not raised.
+        events_committed.send_robust(sender=OutboxEvent, types=types)
+
+    transaction.on_commit(after_commit)
     return rows
 
 
