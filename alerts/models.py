@@ -57,3 +57,49 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.title}"
+
+
+class AlertNote(models.Model):
+    """A line an analyst adds to an alert; append-only (no edit or delete in the UI or API)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on alert {self.alert_id}"
+
+
+class AlertMute(models.Model):
+    """Silence one alert type or one source for a while: alerts are still stored and listed, only quieter."""
+
+    type = models.CharField(max_length=32, choices=AlertType.choices, blank=True)
+    source_key = models.CharField(max_length=128, blank=True)
+    reason = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Exactly one target: a type or a source, never both, never neither.
+            models.CheckConstraint(
+                condition=(models.Q(type="") & ~models.Q(source_key=""))
+                | (~models.Q(type="") & models.Q(source_key="")),
+                name="alert_mute_one_target",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="alert_mute_has_reason"),
+        ]
+        indexes = [models.Index(fields=["expires_at"], condition=models.Q(ended_at=None), name="alert_mute_active")]
+
+    def __str__(self) -> str:
+        return f"Mute {self.type or self.source_key} until {self.expires_at:%H:%M}"

@@ -19,74 +19,137 @@ def copy_audience(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0003_alert_audience_alter_alert_type'),
+        ("alerts", "0003_alert_audience_alter_alert_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='acknowledged_at',
+            model_name="alert",
+            name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='assigned_at',
+            model_name="alert",
+            name="assigned_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='context',
-            field=models.JSONField(blank=True, default=dict, help_text='Extra facts for the panel: attached cameras, the rule that fired…'),
+            model_name="alert",
+            name="context",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="Extra facts for the panel: attached cameras, the rule that fired…"
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='disposition',
-            field=models.CharField(blank=True, choices=[('actionable', 'Actionable'), ('benign', 'Benign'), ('false_positive', 'False positive'), ('undetermined', 'Undetermined'), ('system', 'Cleared by the source')], max_length=16),
+            model_name="alert",
+            name="disposition",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("actionable", "Actionable"),
+                    ("benign", "Benign"),
+                    ("false_positive", "False positive"),
+                    ("undetermined", "Undetermined"),
+                    ("system", "Cleared by the source"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='resolved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="resolved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='streams',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=32), default=list, help_text="e.g. ['ops'] or ['role.analyst'].", size=None),
+            model_name="alert",
+            name="streams",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=32),
+                default=list,
+                help_text="e.g. ['ops'] or ['role.analyst'].",
+                size=None,
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='status',
-            field=models.CharField(choices=[('new', 'New'), ('acknowledged', 'Acknowledged'), ('assigned', 'Assigned'), ('resolved', 'Resolved')], default='new', max_length=16),
+            model_name="alert",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("new", "New"),
+                    ("acknowledged", "Acknowledged"),
+                    ("assigned", "Assigned"),
+                    ("resolved", "Resolved"),
+                ],
+                default="new",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='type',
-            field=models.CharField(choices=[('cad_call', 'High-priority CAD call'), ('shots_fired', 'Shots fired'), ('lpr_hit', 'LPR hit'), ('geofence', 'Geofence violation'), ('feed_silent', 'Feed silent'), ('camera_offline', 'Camera offline'), ('cap', 'CAP alert'), ('rule_match', 'Rule match'), ('mou_expiring', 'Camera MOU expiring')], max_length=32),
+            model_name="alert",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("cad_call", "High-priority CAD call"),
+                    ("shots_fired", "Shots fired"),
+                    ("lpr_hit", "LPR hit"),
+                    ("geofence", "Geofence violation"),
+                    ("feed_silent", "Feed silent"),
+                    ("camera_offline", "Camera offline"),
+                    ("cap", "CAP alert"),
+                    ("rule_match", "Rule match"),
+                    ("mou_expiring", "Camera MOU expiring"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.RunPython(copy_audience, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='alert',
-            name='audience',
+            model_name="alert",
+            name="audience",
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['streams'], name='alert_streams_gin'),
+            model_name="alert",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["streams"], name="alert_streams_gin"),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), _negated=True), models.Q(('disposition', ''), _negated=True), _connector='OR'), name='alert_resolved_has_disposition'),
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "resolved"), _negated=True),
+                    models.Q(("disposition", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="alert_resolved_has_disposition",
+            ),
         ),
     ]

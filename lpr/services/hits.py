@@ -12,6 +12,7 @@ from lpr.choices import HitOutcome, HitStatus, RejectReason
 from lpr.events import publish_hit_changed
 from lpr.models import Hit
 from lpr.selectors import hit_list_visible_to
+from lpr.services.hit_alerts import hit_alert_confirmed, hit_alert_rejected
 from rtcc.errors import InvalidInput, NotFound, PermissionDenied
 
 
@@ -50,6 +51,7 @@ def hit_confirm(*, user: AbstractBaseUser, hit_id: int) -> Hit:
             actor=user, action="lpr.hit.confirm", object_ref=f"hit:{hit.pk}", case_number=hit.entry.case_number
         )
         publish_hit_changed(hit=hit)
+        hit_alert_confirmed(user=user, hit=hit)
     return hit
 
 
@@ -67,6 +69,7 @@ def hit_reject(*, user: AbstractBaseUser, hit_id: int, reason: str) -> Hit:
         hit.save(update_fields=["status", "reject_reason", "verified_by", "verified_at"])
         audit_record(actor=user, action="lpr.hit.reject", object_ref=f"hit:{hit.pk}", details={"reason": reason})
         publish_hit_changed(hit=hit)
+        hit_alert_rejected(user=user, hit=hit, reason=reason)
     return hit
 
 

@@ -16,6 +16,7 @@ from audit.services import audit_record
 from lpr.events import publish_hits_raised
 from lpr.models import Hit, Hotlist, HotlistEntry, HotlistEntryChange
 from lpr.plates import PlateError, confusable_form, normalise_plate, normalise_state
+from lpr.services.hit_alerts import hits_raise_alerts
 from lpr.services.matching import MATCH_SQL
 from rtcc.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -148,6 +149,7 @@ def entry_match_retroactively(*, entry: HotlistEntry, now: dt.datetime | None = 
         hit_ids = [row[0] for row in cursor.fetchall()]
     hits = list(Hit.objects.filter(pk__in=hit_ids).select_related("hotlist", "reader", "entry"))
     publish_hits_raised(hits=hits)
+    hits_raise_alerts(hits=hits)
     return hits
 
 

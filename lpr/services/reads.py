@@ -24,6 +24,7 @@ from lpr.events import publish_hits_raised
 from lpr.models import Hit, Reader
 from lpr.partitions import ensure_partitions
 from lpr.plates import confusable_form
+from lpr.services.hit_alerts import hits_raise_alerts
 from lpr.services.matching import LISTED_FOLDED_PLATES_SQL, MATCH_NEW_READS_SQL
 
 COLUMNS = (
@@ -112,6 +113,7 @@ def reads_insert_and_match(*, feed: Feed, reads: list[dict[str, Any]]) -> Insert
     if hit_ids:
         outcome.hits = list(Hit.objects.filter(pk__in=hit_ids).select_related("hotlist", "reader", "entry"))
         publish_hits_raised(hits=outcome.hits)
+        hits_raise_alerts(hits=outcome.hits)
     return outcome
 
 

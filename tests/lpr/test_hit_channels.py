@@ -24,9 +24,13 @@ async def listen(user: Any) -> WebsocketCommunicator:
 
 
 async def next_events(communicator: WebsocketCommunicator) -> list[tuple[str, int, str]]:
-    message = await communicator.receive_json_from(timeout=5)
-    assert message["type"] == "events"
-    return [(event["type"], event["payload"]["id"], event["payload"]["status"]) for event in message["events"]]
+    """The next lpr.* events; the hit's alert.* events (same streams, tests/alerts) are skipped."""
+    while True:
+        message = await communicator.receive_json_from(timeout=5)
+        assert message["type"] == "events"
+        events = [e for e in message["events"] if not e["type"].startswith("alert.")]
+        if events:
+            return [(event["type"], event["payload"]["id"], event["payload"]["status"]) for event in events]
 
 
 def raise_hit(feed: Any, hotlist: Hotlist, plate: str) -> Hit:
