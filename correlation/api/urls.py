@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from correlation.api import views
+
+urlpatterns = [
+    path("correlation/", views.CorrelationApi.as_view(), name="api-correlation"),
+]
