@@ -4,6 +4,7 @@ import django_filters
 
 from incidents.choices import OPEN_STATUSES, IncidentStatus
 from incidents.models import Incident
+from operations.selectors import operation_filter_incidents, operation_get_for_user
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -15,6 +16,11 @@ class IncidentFilter(django_filters.FilterSet):
     district = django_filters.CharFilter()
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    # Playback: incidents received before a window that were still open at its start.
+    closed_after = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="gte")
+    operation = django_filters.NumberFilter(
+        method="filter_operation", label="Large-event operation id: inside its area and time window"
+    )
 
     class Meta:
         model = Incident
@@ -22,3 +28,7 @@ class IncidentFilter(django_filters.FilterSet):
 
     def filter_open(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_operation(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        operation = operation_get_for_user(user=self.request.user, operation_id=int(value))
+        return operation_filter_incidents(queryset, operation)
