@@ -119,6 +119,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "monitoring.delete_zone",
         "monitoring.view_zonevisit",
         "audit.view_auditevent",
+        "alerts.view_alertmute",
         "cameras.add_camera",
         "cameras.change_camera",
         "cameras.view_footagerequest",

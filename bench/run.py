@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["cad_ingest", "cameras_nearby", "lpr_ingest"]
+BENCHMARKS = ["cad_ingest", "cameras_nearby", "lpr_ingest", "rules_eval"]
 
 
 def machine() -> str:

@@ -4,4 +4,5 @@ from incidents import views
 
 urlpatterns = [
     path("ops/", views.ops_map, name="ops-map"),
+    path("wall/", views.wall, name="ops-wall"),
 ]

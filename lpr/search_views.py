@@ -147,7 +147,10 @@ def _show_refusal(form: SearchForm, exc: InvalidInput) -> None:
 @require_http_methods(["GET", "POST"])
 def read_search(request: HttpRequest) -> HttpResponse:
     """Search form and results; a search without purpose or case number is refused and nothing is searched."""
-    form = SearchForm(request.POST if request.method == "POST" else None)
+    # A GET may carry ?plate= from the map's search box or the correlation panel: prefilled only;
+    # nothing is searched until the analyst adds a purpose and case number and submits.
+    prefill = {"plate": request.GET.get("plate", "")[:32], "case_number": request.GET.get("case_number", "")[:200]}
+    form = SearchForm(request.POST) if request.method == "POST" else SearchForm(initial=prefill)
     result: search.SearchResult | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

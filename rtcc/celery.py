@@ -56,4 +56,10 @@ app.conf.beat_schedule = {
         "task": "rtcc.tasks.prune_outbox",
         "schedule": 3600.0,
     },
+    # Alert rules read the outbox; each commit also enqueues a run, this sweep catches up.
+    "rules-evaluate-new-events": {
+        "task": "rules.tasks.evaluate_new_events",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }

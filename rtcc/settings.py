@@ -142,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "ops-map"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -192,6 +192,14 @@ RTCC_INGEST_MAX_FUTURE_SECONDS = int(os.environ.get("RTCC_INGEST_MAX_FUTURE_SECO
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("RTCC_SESSION_SECONDS", str(12 * 3600)))
+# Wall displays run unattended: their session lasts this long instead (read-only role).
+RTCC_WALL_SESSION_SECONDS = int(os.environ.get("RTCC_WALL_SESSION_SECONDS", str(30 * 24 * 3600)))
+# How long the wall keeps the newest priority-1 event in focus before showing the whole city again.
+RTCC_WALL_FOCUS_SECONDS = int(os.environ.get("RTCC_WALL_FOCUS_SECONDS", "90"))
+# Alert desk: the longest a type or source may be muted, and the alerts-per-hour above which an
+# analyst counts as overloaded (ISA-18.2 considers more than ~12/hour per operator overload).
+RTCC_ALERT_MUTE_MAX_HOURS = int(os.environ.get("RTCC_ALERT_MUTE_MAX_HOURS", "12"))
+RTCC_ALERT_OVERLOAD_PER_HOUR = int(os.environ.get("RTCC_ALERT_OVERLOAD_PER_HOUR", "12"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -234,6 +242,9 @@ SPECTACULAR_SETTINGS = {
         "HotlistSourceEnum": "lpr.choices.HotlistSource",
         "RejectReasonEnum": "lpr.choices.RejectReason",
         "CameraSourceEnum": "cameras.choices.CameraSource",
+        "OperationLogKindEnum": "operations.choices.LogKind",
+        "AlertTypeEnum": "alerts.choices.AlertType",
+        "HitKindEnum": "lpr.choices.HitKind",
     },
     # Swagger UI from the installed sidecar package: no CDN request from the docs page.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.permissions import HasCapability
 from accounts.roles import has_capability
-from rtcc.views import healthz
+from rtcc.views import healthz, home
 
 
 def _admin_site_allowed(request: HttpRequest) -> bool:
@@ -32,7 +32,7 @@ class SchemaDocs(SpectacularSwaggerView):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="ops-map", permanent=False)),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the Django admin).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

@@ -21,6 +21,16 @@ fi
 .venv/bin/python manage.py demo_cameras --stream-base "http://${HOST}:${PORT}/healthz"
 # Demo LPR: a reader feed, readers at demo camera sites, a hotlist of invented plates.
 .venv/bin/python manage.py demo_lpr
+# Alert rules: armed-violence P1 calls (cameras attached, correlation opened), demo-hotlist hits.
+.venv/bin/python manage.py demo_rules
+# A large-event workspace over downtown Milwaukee, active now ("Summerfest").
+.venv/bin/python manage.py demo_operation
+# Police beats from GeoJSON: the real Chicago file when ../shared/data is beside the checkout
+# (it is not committed); the Milwaukee demo map does not need them.
+BEATS=${RTCC_DEMO_BEATS:-../shared/data/chicago_police_beats_2014.geojson}
+if [ -f "$BEATS" ]; then
+  .venv/bin/python manage.py import_areas "$BEATS" --kind beats --derive-districts || echo "beats import failed (demo goes on)" >&2
+fi
 
 pids=()
 stop() {
@@ -62,7 +72,8 @@ cat <<TXT
   Logins (demo only):
     analyst     rtcc-analyst-demo      (ops map)
     supervisor  rtcc-supervisor-demo
-    admin       rtcc-admin-demo        (also /admin/, /cameras/review/, /cameras/import/)
+    admin       rtcc-admin-demo        (also /admin/, /rules/, /cameras/review/, /cameras/import/)
+    wall        rtcc-wall-demo         (read-only wall display: /wall/)
 
   Camera self-registration (public, no login): http://${HOST}:${PORT}/cameras/register/
 

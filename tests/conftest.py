@@ -127,9 +127,11 @@ def start_worker(name: str, env: dict[str, str] | None = None) -> tuple[subproce
     return process, log
 
 
-def start_uvicorn(name: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """A real uvicorn serving rtcc.asgi on a free port; returns the process and its base URL."""
-    port = free_port()
+def start_uvicorn(
+    name: str, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A real uvicorn serving rtcc.asgi on a free port (or `port`); returns the process and its base URL."""
+    port = port or free_port()
     process, log = _start(
         name, [str(BIN / "uvicorn"), "rtcc.asgi:application", "--host", "127.0.0.1", "--port", str(port)], env
     )

@@ -116,6 +116,24 @@ export class LiveStream {
   }
 }
 
+const CONNECTION_LABELS = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  degraded: "Live (catch-up failed, retrying)",
+  denied: "No access",
+  "signed-out": "Signed out",
+};
+
+// The connection indicator every live page shows (`<div id="conn"><span class="dot"></span>
+// <span class="label"></span></div>`): returns the `onState` callback for a LiveStream.
+export function connectionIndicator(element) {
+  return (state) => {
+    element.dataset.state = state;
+    element.querySelector(".label").textContent = CONNECTION_LABELS[state] || state;
+  };
+}
+
 export function readConfig(id) {
   return JSON.parse(document.getElementById(id).textContent);
 }

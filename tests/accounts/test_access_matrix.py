@@ -18,7 +18,7 @@ from tests.factories import CameraFactory, IncidentFactory
 
 # Routes that are deliberately reachable without a role, and why.
 PUBLIC = {
-    "": "redirects to /ops/, which is guarded",
+    "": "redirects to /wall/ or /ops/, which are guarded",
     "healthz": "liveness probe for load balancers; returns no data",
     "favicon.ico": "redirect to the static icon",
     "accounts/login/": "the sign-in page",
@@ -55,15 +55,20 @@ ADMIN_SAMPLE = [
 REQUIRED_QUERY = {
     "api/v1/events/": "?after=0",
     "api/v1/monitoring/subjects/<int:subject_id>/track/": "?purpose=investigation&case_number=M-1",
+    "api/v1/monitoring/subjects/positions/": "?purpose=investigation&case_number=M-1",
+    "api/v1/search/": "?q=main",
     "api/v1/cameras/nearby/": "?lat=43.05&lon=-87.95&radius=300",
+    "api/v1/correlation/": "?lat=43.05&lon=-87.95",
     "api/v1/lpr/reads/search/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
     "api/v1/lpr/reads/export/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
+    "api/v1/areas/at/": "?lat=43.05&lon=-87.95",
 }
 # Placeholders that mean another object than the default for routes under a prefix.
 PREFIXED_PLACEHOLDERS = {
     "api/v1/cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
     "cameras/": {"<int:pk>": "camera", "<int:job_id>": "camera_job"},
     "api/v1/lpr/hits/": {"<int:pk>": "lpr_hit"},
+    "api/v1/alerts/": {"<int:pk>": "alert"},
 }
 ROLES: list[str | None] = [None, "norole", Role.ANALYST, Role.SUPERVISOR, Role.ADMIN, Role.WALL]
 
@@ -146,6 +151,7 @@ def _objects(make_user: Any) -> dict[str, int]:
         "<int:pk>": IncidentFactory().id,
         "<int:job_id>": job.id,
         "<int:subject_id>": subject.id,
+        "<int:rule_id>": _rule_id(make_user),
         "camera": _camera_with_files().id,
         "camera_job": ImportJob.objects.create(
             target="camera",
@@ -156,7 +162,46 @@ def _objects(make_user: Any) -> dict[str, int]:
             created_by=make_user("matrix-owner", None),
         ).id,
         **_lpr_objects(make_user),
+        "alert": _alert().pk,
+        "<int:operation_id>": _operation(make_user).pk,
     }
+
+
+def _alert() -> Any:
+    from alerts.services import alert_raise_or_update
+
+    # On the ops stream, so every role that reads alerts may open it.
+    return alert_raise_or_update(type="cap", source_key="matrix:1", priority=3, title="Matrix alert")
+
+
+def _rule_id(make_user: Any) -> int:
+    from rules.models import Rule
+
+    owner = make_user("matrix-owner", None)
+    actions = {"raise_alert": {"priority": 1, "title": "{call_type}"}, "audience": "ops"}
+    rule = Rule.objects.create(
+        name="Matrix rule", trigger="incident", actions=actions, created_by=owner, updated_by=owner
+    )
+    return rule.pk
+
+
+def _operation(make_user: Any) -> Any:
+    from datetime import timedelta
+
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+    from django.utils import timezone
+
+    from operations.models import Operation
+
+    now = timezone.now()
+    square = Polygon(((-87.96, 43.04), (-87.94, 43.04), (-87.94, 43.06), (-87.96, 43.06), (-87.96, 43.04)))
+    return Operation.objects.create(
+        name="Matrix operation",
+        area=MultiPolygon(square, srid=4326),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=5),
+        created_by=make_user("matrix-owner", None),
+    )
 
 
 def _camera_with_files() -> Any:

@@ -15,21 +15,11 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.roles import Role
 from cameras.models import Camera
 from cameras.ratelimit import attempt_key
-from tests.browser.helpers import browser_user, launch_chromium, open_page, problems, screenshot, sign_in
+from tests.browser.helpers import browser_user, open_page, problems, screenshot, sign_in
 from tests.conftest import OUTPUT_DIR
 from tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
-
-
-@pytest.fixture
-def page(browser: Browser, asgi_server: str) -> Iterator[Page]:
-    yield from open_page(browser, asgi_server)
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from audit.models import AuditEvent
 from lpr.models import Read
-from tests.browser.helpers import browser_user, launch_chromium, open_page, problems, screenshot, sign_in
+from tests.browser.helpers import browser_user, problems, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -27,16 +27,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 CENTER = (43.05, -87.95)
 LAT_M = 1 / 111_000
 LON_M = 1 / 81_300
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
-
-
-@pytest.fixture
-def page(browser: Browser, asgi_server: str) -> Iterator[Page]:
-    yield from open_page(browser, asgi_server)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from lpr.models import Hit
 from tests.browser.helpers import (
     browser_user,
     in_own_thread,
-    launch_chromium,
     open_page,
     problems,
     screenshot,
@@ -25,11 +24,6 @@ from tests.browser.helpers import (
 from tests.lpr.test_hits_api import add_entry, raise_hits, read
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
 
 
 @pytest.fixture

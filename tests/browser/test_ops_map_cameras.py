@@ -5,21 +5,19 @@ one-click footage request."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from tests.browser.helpers import (
     browser_user,
     in_own_thread,
-    launch_chromium,
-    open_page,
     problems,
     screenshot,
     sign_in,
@@ -36,16 +34,6 @@ LON_M = 1 / 81_300
 
 def at(north_m: float = 0, east_m: float = 0) -> Point:
     return Point(SPOT[1] + east_m * LON_M, SPOT[0] + north_m * LAT_M, srid=4326)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
-
-
-@pytest.fixture
-def page(browser: Browser, asgi_server: str) -> Iterator[Page]:
-    yield from open_page(browser, asgi_server)
 
 
 @pytest.fixture

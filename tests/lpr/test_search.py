@@ -178,6 +178,15 @@ def test_page_get_shows_the_empty_form_without_searching(client: Client, analyst
     assert not AuditEvent.objects.exists()
 
 
+def test_page_get_prefills_a_plate_from_the_map_search_without_searching(client: Client, analyst: Any) -> None:
+    client.force_login(analyst)
+    response = client.get(PAGE, {"plate": "ABC1234", "case_number": "CAD-7"})
+    assert response.status_code == 200
+    assert b'value="ABC1234"' in response.content and b'value="CAD-7"' in response.content
+    assert b"Search refused" not in response.content
+    assert not AuditEvent.objects.exists(), "a prefilled form is not a search"
+
+
 # --- audit ------------------------------------------------------------------------------------
 
 

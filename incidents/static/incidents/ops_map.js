@@ -1,72 +1,74 @@
 // Ops map: open incidents as priority-coloured markers and a live list, kept in sync by LiveStream.
-import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
+import { baseLayer } from "/static/js/grid.js";
+import { connectionIndicator, escapeText, LiveStream, readConfig } from "/static/js/live.js";
 import { AlertStrip } from "./ops_alerts.js";
 import { CameraLayer } from "./ops_cameras.js";
 import { CameraDock } from "./ops_dock.js";
+import { CorrelationPanel } from "./ops_correlation.js";
+import { IncidentMarkers } from "./ops_incidents.js";
+import { AreaOverlays, createLayerControl, fetchAllFeatures, pruneLprHits } from "./ops_layers.js";
+import { Playback } from "./ops_playback.js";
+import { MapSearch } from "./ops_search.js";
+import { TimeFilter } from "./ops_timefilter.js";
 import { LprLayer } from "./ops_lpr.js";
 import { ShotsLayer } from "./ops_shots.js";
 import { setUpTrackTool } from "./ops_tracks.js";
 
 const config = readConfig("ops-config");
 const OPEN = new Set(["received", "dispatched", "on_scene"]);
-const PRIORITY_COLOURS = { 1: "#ff4d4f", 2: "#ff9f1a", 3: "#ffd43b", 4: "#4dabf7", 5: "#94a3b8" };
 const CLOSED_LINGER_MS = 8000;
+const MAX_LINGERING = 200; // a burst of closures must not pile up greyed markers: oldest leave first
+const lingering = new Set(); // ids of closed incidents still shown, oldest first
 
-const incidents = new Map(); // id -> { data, marker, row }
+const incidents = new Map(); // id -> { data, marker, group }: open incidents and closed ones lingering
 // SVG markers (not canvas): each incident is a DOM element with its id, for tests and accessibility tools.
 // maxZoom is explicit because without tiles no layer sets one (marker clustering needs it).
 const map = L.map("map", { zoomControl: true, maxZoom: 19 }).setView(config.center, config.zoom);
 map.attributionControl.setPrefix("RTCC Ops");
-if (config.tileUrl) {
-  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
-} else {
-  document.getElementById("map").classList.add("no-tiles");
-  drawGraticule(map);
-}
+baseLayer(map, config); // tiles when configured, a coordinate grid otherwise
 
-const shots = new ShotsLayer(map);
-const layerControl = L.control.layers(null, null, { position: "topleft", collapsed: false }).addTo(map);
+// One grouped layer control (ops_layers.js); incident markers per priority, P2–P5 clustered (ops_incidents.js).
+const layerControl = createLayerControl(map);
+const markers = new IncidentMarkers({ map, layerControl, popupHtml, onPopupOpen: (d) => dock?.show(d) });
+const shotsGroup = L.layerGroup().addTo(map);
+layerControl.addGrouped(shotsGroup, "Shots fired", "Sensors");
+const shots = new ShotsLayer(shotsGroup);
+const areas = new AreaOverlays({ map, config, fetchJson, layerControl });
+const mapWrap = document.querySelector(".map-wrap");
+const timebar = mapWrap.appendChild(Object.assign(document.createElement("div"), { className: "timebar" }));
+const timeFilter = new TimeFilter({
+  map, config, fetchJson, layerControl, shots, panel: timebar,
+  onChange: () => { markers.refilter(incidents.values()); renderList(); },
+});
+markers.visible = (d) => timeFilter.visible(d);
 const cameras = config.camerasLayerUrl ? new CameraLayer({ map, config, fetchJson, layerControl }) : null;
 const dock = cameras && config.camerasNearbyUrl ? new CameraDock({ config, fetchJson, cameras }) : null;
+const correlation = config.correlationUrl
+  ? new CorrelationPanel({ map, config, fetchJson, cameras, incident: (id) => incidents.get(id)?.data, focusIncident })
+  : null;
 const lpr = config.lprHitsLayerUrl || config.lprReadersLayerUrl ? new LprLayer({ map, config, fetchJson, layerControl }) : null;
 const capAreas = new Map(); // CAP alert id -> GeoJSON layer (active alerts only)
 function upsertCap(cap) {
-  capAreas.get(cap.id)?.remove();
-  capAreas.delete(cap.id);
-  if (cap.state !== "active" || !cap.area) return;
-  const layer = L.geoJSON(cap.area, {
-    style: { color: "#ffb020", weight: 2, fillOpacity: 0.08, className: `cap-area cap-${cap.id}` },
-  }).bindPopup(() => `<div class="popup"><div class="popup-title">${escapeText(cap.event)}</div>
-      <dl><dt>Severity</dt><dd>${escapeText(cap.severity)}</dd><dt>From</dt><dd>${escapeText(cap.sender)}</dd></dl>
-      <p>${escapeText(cap.headline)}</p></div>`);
-  layer.addTo(map).bringToBack();
-  capAreas.set(cap.id, layer);
+  areas.upsertCap(cap, capAreas); // a toggleable overlay ("CAP alert areas")
 }
 const alertStrip = new AlertStrip({
+  root: document.getElementById("alert-panel"),
   list: document.getElementById("alert-list"),
   total: document.getElementById("alert-total"),
+  config,
+  fetchJson,
   onFocus: (alert) => {
     if (alert.lat !== null) map.flyTo([alert.lat, alert.lon], Math.max(map.getZoom(), 16), { duration: 0.6 });
   },
+  // A located alert opens the correlation panel (cameras, plates, shots, subjects, prior calls);
+  // rules with "open the correlation panel" make that happen when the alert arrives.
+  onCorrelate: correlation
+    ? (alert) => correlation.open({ alertId: alert.id, lat: alert.lat, lon: alert.lon, label: alert.title })
+    : null,
 });
 const list = document.getElementById("incident-list");
 const onlyUrgent = document.getElementById("only-p1p2");
 onlyUrgent.addEventListener("change", renderList);
-
-function drawGraticule(target) {
-  // Without tiles, a light 0.05° grid keeps a sense of scale and direction; in its own pane under
-  // every data layer, so no line crosses a camera icon.
-  target.createPane("graticule").style.zIndex = 250;
-  const style = { color: "#2b3a55", weight: 1, interactive: false, pane: "graticule" };
-  const step = 0.05;
-  const [lat, lon] = config.center;
-  for (let i = -20; i <= 20; i += 1) {
-    const y = Math.round((lat + i * step) / step) * step;
-    const x = Math.round((lon + i * step) / step) * step;
-    L.polyline([[y, lon - 1], [y, lon + 1]], style).addTo(target);
-    L.polyline([[lat - 1, x], [lat + 1, x]], style).addTo(target);
-  }
-}
 
 function minutesAgo(iso) {
   const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
@@ -84,7 +86,7 @@ function popupHtml(d) {
       <dt>District</dt><dd>${escapeText(d.district)}</dd>
       <dt>Received</dt><dd>${escapeText(new Date(d.received_at).toLocaleString())} (${minutesAgo(d.received_at)} ago)</dd>
       ${d.disposition ? `<dt>Disposition</dt><dd>${escapeText(d.disposition)}</dd>` : ""}
-    </dl></div>`;
+    </dl>${correlation && d.lat !== null ? `<button type="button" class="corr-open" data-incident-id="${Number(d.id)}">Correlate</button>` : ""}</div>`;
 }
 
 function upsert(d, { fresh = false } = {}) {
@@ -94,39 +96,32 @@ function upsert(d, { fresh = false } = {}) {
     incidents.set(d.id, entry);
   }
   entry.data = d;
-  if (d.lat !== null && d.lon !== null) {
-    const style = {
-      radius: d.priority <= 2 ? 8 : 6,
-      color: "#0b1220",
-      weight: 1,
-      fillColor: OPEN.has(d.status) ? PRIORITY_COLOURS[d.priority] : "#475569",
-      fillOpacity: OPEN.has(d.status) ? 0.95 : 0.5,
-    };
-    if (!entry.marker) {
-      entry.marker = L.circleMarker([d.lat, d.lon], { ...style, className: `incident-marker incident-${d.id}` }).addTo(map);
-      entry.marker.bindPopup(() => popupHtml(entry.data));
-      entry.marker.on("popupopen", () => dock?.show(entry.data));
-    } else {
-      entry.marker.setLatLng([d.lat, d.lon]).setStyle(style);
-    }
-    entry.marker.options.incidentId = d.id;
-  } else if (entry.marker) {
-    entry.marker.remove();
-    entry.marker = null;
-  }
+  markers.set(entry); // added to the map in bulk by markers.flush()
   entry.fresh = fresh;
   if (!OPEN.has(d.status)) {
     clearTimeout(entry.removeTimer);
     entry.removeTimer = setTimeout(() => remove(d.id), CLOSED_LINGER_MS);
+    lingering.delete(d.id);
+    lingering.add(d.id);
+    if (lingering.size > MAX_LINGERING) remove(lingering.values().next().value);
+  } else {
+    lingering.delete(d.id); // re-opened
   }
 }
 
 function remove(id) {
   const entry = incidents.get(id);
   if (!entry || OPEN.has(entry.data.status)) return;
-  if (entry.marker) entry.marker.remove();
+  clearTimeout(entry.removeTimer);
+  lingering.delete(id);
+  markers.drop(entry);
   incidents.delete(id);
-  renderList();
+  scheduleRender(); // thousands of closed incidents leave in bursts: one list render per burst
+}
+
+let renderTimer = null;
+function scheduleRender() {
+  if (renderTimer === null) renderTimer = setTimeout(() => { renderTimer = null; renderList(); }, 250);
 }
 
 function rowFor(entry) {
@@ -152,15 +147,14 @@ function rowFor(entry) {
 
 function focusIncident(id) {
   const entry = incidents.get(id);
-  if (!entry || !entry.marker) return;
-  map.flyTo(entry.marker.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
-  entry.marker.openPopup();
+  if (!entry || !markers.focus(entry, 15)) return false;
   dock?.show(entry.data); // also when the popup was already open (then it fires no popupopen)
+  return true;
 }
 
 function renderList() {
   const entries = [...incidents.values()]
-    .filter((e) => !onlyUrgent.checked || e.data.priority <= 2)
+    .filter((e) => (!onlyUrgent.checked || e.data.priority <= 2) && timeFilter.visible(e.data))
     .sort((a, b) => a.data.priority - b.data.priority || Date.parse(b.data.received_at) - Date.parse(a.data.received_at));
   list.replaceChildren(...entries.slice(0, 300).map(rowFor));
   renderCounters();
@@ -181,19 +175,7 @@ function renderCounters() {
     .join("");
 }
 
-function setConnection(state) {
-  const labels = {
-    connecting: "Connecting…",
-    live: "Live",
-    reconnecting: "Reconnecting…",
-    degraded: "Live (catch-up failed, retrying)",
-    denied: "No access",
-    "signed-out": "Signed out",
-  };
-  const el = document.getElementById("conn");
-  el.dataset.state = state;
-  el.querySelector(".label").textContent = labels[state] || state;
-}
+const setConnection = connectionIndicator(document.getElementById("conn"));
 
 function applyEvents(events) {
   for (const event of events) {
@@ -203,8 +185,8 @@ function applyEvents(events) {
       shots.upsert(event.payload);
     } else if (event.type === "cap.created" || event.type === "cap.updated") {
       upsertCap(event.payload);
-    } else if (event.type === "alert.raised" || event.type === "alert.updated") {
-      alertStrip.upsert(event.payload);
+    } else if (event.type.startsWith("alert.")) {
+      alertStrip.apply(event); // alert.raised / alert.updated / alert.mute.created / alert.mute.ended
       if (event.payload.type === "feed_silent") refreshFeedWidget();
     } else if (event.type === "camera.updated" || event.type === "camera.removed") {
       cameras?.apply(event);
@@ -213,6 +195,7 @@ function applyEvents(events) {
       lpr?.apply(event);
     }
   }
+  markers.flush();
   renderList();
   alertStrip.render();
 }
@@ -224,18 +207,20 @@ async function fetchJson(url) {
 }
 
 async function loadInitial() {
-  const layer = await fetchJson(`${config.layerUrl}?open=true&page_size=5000`);
-  for (const feature of layer.features) {
+  // Every open located incident, page by page (10,000 a page).
+  for (const feature of await fetchAllFeatures(fetchJson, `${config.layerUrl}?open=true&page_size=10000`)) {
     const [lon, lat] = feature.geometry.coordinates;
     upsert({ ...feature.properties, id: feature.id ?? feature.properties.id, lat, lon });
   }
+  markers.flush();
   const unlocated = await fetchJson(`${config.listUrl}?open=true&located=false&limit=500`);
   for (const d of unlocated.results) upsert(d);
   shots.loadFeatures(await fetchJson(`${config.shotsUrl}?since_hours=24&page_size=2000`));
   const cap = await fetchJson(`${config.capUrl}?state=active`);
   for (const feature of cap.features) upsertCap({ ...feature.properties, id: feature.id, area: feature.geometry });
-  const newAlerts = await fetchJson(`${config.alertsUrl}?status=new&limit=200`);
-  for (const alert of newAlerts.results) alertStrip.upsert(alert);
+  const openAlerts = await fetchJson(`${config.alertsUrl}?open=true&limit=500`);
+  alertStrip.load(openAlerts.results);
+  await alertStrip.start(); // active mutes and the alerts-per-hour gauge
   renderList();
   alertStrip.render();
 }
@@ -256,6 +241,7 @@ async function refreshFeedWidget() {
 
 setInterval(renderList, 30000);
 setInterval(refreshFeedWidget, 30000);
+setInterval(() => pruneLprHits(lpr), 600000);
 await Promise.all([loadInitial(), cameras?.load(), lpr?.load()]);
 refreshFeedWidget();
 setUpTrackTool({ map, config, fetchJson });
@@ -270,3 +256,8 @@ window.rtccLive = new LiveStream({
 });
 window.rtccLive.start();
 window.rtccMap = map;
+new Playback({ map, config, fetchJson, markers, panel: timebar });
+if (config.searchUrl) new MapSearch({ map, config, container: mapWrap, focusIncident });
+window.rtccIncidents = incidents; // for the browser tests: entries held (open + closed lingering)
+window.rtccMapReady = true;
+window.rtccMapReadyMs = Math.round(performance.now()); // navigation start → ready (scale test)

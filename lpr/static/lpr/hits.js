@@ -1,7 +1,7 @@
 // Verification queue: unverified hits of the user's hotlists, kept current by lpr.hit.* events.
 // High-priority hits sound an alarm made with the Web Audio API once the analyst enabled sound
 // (browsers only let a page play audio after a click on it).
-import { LiveStream, escapeText, readConfig } from "/static/js/live.js";
+import { connectionIndicator, escapeText, LiveStream, readConfig } from "/static/js/live.js";
 
 const config = readConfig("queue-config");
 const queue = document.getElementById("queue");
@@ -169,12 +169,7 @@ function applyEvents(events) {
   updateCount();
 }
 
-function setConnection(state) {
-  const labels = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", denied: "No access" };
-  const box = document.getElementById("conn");
-  box.dataset.state = state;
-  box.querySelector(".label").textContent = labels[state] || state;
-}
+const setConnection = connectionIndicator(document.getElementById("conn"));
 
 refreshClocks();
 updateCount();
