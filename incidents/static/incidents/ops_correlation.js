@@ -23,11 +23,12 @@ function csrfToken() {
   return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
 }
 
-// "+3 min", "−12 min"; under a minute "+40 s"; prior incidents in days.
+// "+3 min", "−12 min"; under a minute "+40 s"; prior incidents in days (hours on the same day).
 export function formatOffset(seconds, unit = "min") {
   if (seconds === null || seconds === undefined) return "";
   const sign = seconds > 0 ? "+" : seconds < 0 ? MINUS : "";
   const abs = Math.abs(seconds);
+  if (unit === "d" && abs < 86400) return abs < 3600 ? `${sign}${Math.round(abs / 60)} min` : `${sign}${Math.round(abs / 3600)} h`;
   if (unit === "d") return `${sign}${Math.round(abs / 86400)} d`;
   if (abs === 0) return "0 min";
   if (abs < 60) return `${sign}${abs} s`;

@@ -9,6 +9,7 @@ const OPEN_ALERTS = new Set(["new", "acknowledged", "assigned"]);
 const COLOURS = { 1: "#ff4d4f", 2: "#ff9f1a", 3: "#ffd43b", 4: "#4dabf7", 5: "#94a3b8" };
 const SHOTS_WINDOW_MS = 60 * 60 * 1000;
 const LIST_LIMIT = 12;
+const FOCUS_ZOOM = 14; // close enough to find the spot, wide enough to see what is around it
 
 const map = L.map("map", { zoomControl: false, attributionControl: false, maxZoom: 19 }).setView(config.center, config.zoom);
 baseLayer(map, config);
@@ -89,7 +90,7 @@ function showFocus({ key, kind, what, where, when, lat, lon, marker }) {
   card.hidden = false;
   document.querySelectorAll(".wall-focused").forEach((el) => el.classList.remove("wall-focused"));
   marker?.getElement()?.classList.add("wall-focused");
-  if (lat !== null && lat !== undefined) map.flyTo([lat, lon], 16, { duration: 1.2 });
+  if (lat !== null && lat !== undefined) map.flyTo([lat, lon], FOCUS_ZOOM, { duration: 1.2 });
   clearTimeout(focusTimer);
   focusTimer = setTimeout(endFocus, config.focusSeconds * 1000);
 }
