@@ -49,4 +49,5 @@ urlpatterns = [
     path("", include("areas.urls")),
     path("", include("operations.urls")),
     path("", include("rules.urls")),
+    path("", include("alerts.urls")),
 ]
