@@ -96,6 +96,7 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "zonesLayerUrl": reverse("api-zone-layer") if tracks else None,
         "beatsLayerUrl": _reverse_if("api-area-beat-layer", has_capability(request.user, "areas.read")),
         "districtsLayerUrl": _reverse_if("api-area-district-layer", has_capability(request.user, "areas.read")),
+        "operationsUrl": _reverse_if("api-operation-list", has_capability(request.user, "operations.read")),
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})
 

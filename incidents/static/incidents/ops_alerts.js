@@ -187,6 +187,7 @@ export class AlertPanel {
     const status = this.el("status-filter").value;
     return [...this.alerts.values()]
       .filter((a) => !type || a.type === type)
+      .filter((a) => !this.scopeFilter || this.scopeFilter(a)) // the map's operation scope, when one is chosen
       .filter((a) => {
         if (status === "open" || !status) return true; // resolved ones linger briefly, then go
         if (status === "mine") return a.assignee?.id === this.me.id && a.status !== "resolved";
@@ -208,7 +209,9 @@ export class AlertPanel {
     // Rows for alerts no longer shown (filtered, forgotten) are dropped, so nothing piles up.
     const keep = new Set(items.slice(0, MAX_ROWS).map((a) => a.id));
     for (const id of this.rows.keys()) if (!keep.has(id)) this.rows.delete(id);
-    this.total.textContent = [...this.alerts.values()].filter((a) => a.status !== "resolved").length;
+    this.total.textContent = [...this.alerts.values()].filter(
+      (a) => a.status !== "resolved" && (!this.scopeFilter || this.scopeFilter(a)),
+    ).length;
     this.renderBulk();
   }
 

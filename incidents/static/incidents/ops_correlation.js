@@ -146,6 +146,7 @@ export class CorrelationPanel {
       params.set("lon", this.anchor.lon);
       if (f.at.value) params.set("at", new Date(f.at.value).toISOString());
     }
+    for (const [name, value] of Object.entries(this.extraParams?.() ?? {})) params.set(name, value); // operation scope
     // The case number is prefilled; only a chosen purpose makes it a request to see plates and GPS.
     if (f.purpose && f.purpose.value) {
       params.set("purpose", f.purpose.value);

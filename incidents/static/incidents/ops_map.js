@@ -8,6 +8,7 @@ import { CorrelationPanel } from "./ops_correlation.js";
 import { IncidentMarkers } from "./ops_incidents.js";
 import { AreaOverlays, createLayerControl, fetchAllFeatures, pruneLprHits } from "./ops_layers.js";
 import { Playback } from "./ops_playback.js";
+import { OperationScope } from "./ops_operation.js";
 import { MapSearch } from "./ops_search.js";
 import { TimeFilter } from "./ops_timefilter.js";
 import { LprLayer } from "./ops_lpr.js";
@@ -40,7 +41,15 @@ const timeFilter = new TimeFilter({
   map, config, fetchJson, layerControl, shots, panel: timebar,
   onChange: () => { markers.refilter(incidents.values()); renderList(); },
 });
-markers.visible = (d) => timeFilter.visible(d);
+// A large-event operation narrows markers, list, alerts and correlation to its area and window.
+const scope = config.operationsUrl
+  ? new OperationScope({
+      map, config, fetchJson, panel: timebar,
+      onChange: () => { markers.refilter(incidents.values()); renderList(); alertStrip.render(); },
+    })
+  : null;
+const inScope = (d) => !scope || scope.allowsIncident(d);
+markers.visible = (d) => timeFilter.visible(d) && inScope(d);
 const cameras = config.camerasLayerUrl ? new CameraLayer({ map, config, fetchJson, layerControl }) : null;
 const dock = cameras && config.camerasNearbyUrl ? new CameraDock({ config, fetchJson, cameras }) : null;
 const correlation = config.correlationUrl
@@ -66,6 +75,10 @@ const alertStrip = new AlertStrip({
     ? (alert) => correlation.open({ alertId: alert.id, lat: alert.lat, lon: alert.lon, label: alert.title })
     : null,
 });
+if (scope) {
+  alertStrip.scopeFilter = (alert) => scope.allowsAlert(alert);
+  if (correlation) correlation.extraParams = () => scope.params();
+}
 const list = document.getElementById("incident-list");
 const onlyUrgent = document.getElementById("only-p1p2");
 onlyUrgent.addEventListener("change", renderList);
@@ -154,7 +167,7 @@ function focusIncident(id) {
 
 function renderList() {
   const entries = [...incidents.values()]
-    .filter((e) => (!onlyUrgent.checked || e.data.priority <= 2) && timeFilter.visible(e.data))
+    .filter((e) => (!onlyUrgent.checked || e.data.priority <= 2) && timeFilter.visible(e.data) && inScope(e.data))
     .sort((a, b) => a.data.priority - b.data.priority || Date.parse(b.data.received_at) - Date.parse(a.data.received_at));
   list.replaceChildren(...entries.slice(0, 300).map(rowFor));
   renderCounters();
@@ -164,7 +177,7 @@ function renderCounters() {
   const counts = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
   let total = 0;
   for (const { data } of incidents.values()) {
-    if (OPEN.has(data.status)) {
+    if (OPEN.has(data.status) && inScope(data)) {
       counts[data.priority] += 1;
       total += 1;
     }
@@ -242,7 +255,7 @@ async function refreshFeedWidget() {
 setInterval(renderList, 30000);
 setInterval(refreshFeedWidget, 30000);
 setInterval(() => pruneLprHits(lpr), 600000);
-await Promise.all([loadInitial(), cameras?.load(), lpr?.load()]);
+await Promise.all([loadInitial(), cameras?.load(), lpr?.load(), scope?.load()]);
 refreshFeedWidget();
 setUpTrackTool({ map, config, fetchJson });
 // Exposed for operators' browser consoles (connection state, last seq) and for the browser tests.

@@ -1,6 +1,7 @@
 // Operation workspace: the area and the incidents inside it on a tile-less map, and the log,
 // kept current by LiveStream (operation.* events for this operation, incident.* inside it).
 import { connectionIndicator, escapeText, LiveStream, readConfig } from "/static/js/live.js";
+import { insideOperation } from "/static/js/geo.js";
 import { drawGraticule } from "/static/js/grid.js";
 
 const config = readConfig("workspace-config");
@@ -85,27 +86,8 @@ function fromFeature(feature) {
   return { ...feature.properties, id: feature.id ?? feature.properties.id, lat, lon };
 }
 
-// Mirrors operations.selectors.operation_contains: inside the window, and inside the area.
-function insideOperation(d) {
-  if (!operation || d.lat === null || d.lat === undefined) return false;
-  const at = Date.parse(d.received_at);
-  if (at < Date.parse(operation.starts_at) || at >= Date.parse(operation.ends_at)) return false;
-  return pointInArea([d.lon, d.lat], operation.area);
-}
-
-function pointInRing([x, y], ring) {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function pointInArea(point, area) {
-  const polygons = area.type === "Polygon" ? [area.coordinates] : area.coordinates;
-  return polygons.some(([outer, ...holes]) => pointInRing(point, outer) && !holes.some((h) => pointInRing(point, h)));
+function insideThisOperation(d) {
+  return insideOperation(operation, { lat: d.lat, lon: d.lon, at: d.received_at });
 }
 
 function addLog(entry, { fresh = false } = {}) {
@@ -131,7 +113,7 @@ function onEvents(events) {
     } else if ((event.type === "operation.updated") && p.id === config.operationId) {
       fetchJson(config.operationUrl).then(showOperation).then(loadIncidents).catch(() => {});
     } else if (event.type === "incident.created" || event.type === "incident.updated") {
-      if (insideOperation(p)) upsertIncident(p);
+      if (insideThisOperation(p)) upsertIncident(p);
       else removeIncident(p.id);
     }
   }
