@@ -98,6 +98,12 @@ def test_layers_clusters_heatmap_time_filter_and_playback(page: Page, asgi_serve
     expect(page.locator(".incident-cluster.p3")).to_have_count(0)
     control.get_by_label("P3").check()
     expect(page.locator(".incident-cluster.p3").first).to_be_attached()
+    # The list folds away under its "Layers" header (and the choice survives a reload).
+    control.locator(".layers-fold").click()
+    expect(control.get_by_label("P3")).to_be_hidden()
+    assert page.evaluate("window.localStorage.getItem('rtcc.layers.folded')") == "1"
+    control.locator(".layers-fold").click()
+    expect(control.get_by_label("P3")).to_be_visible()
 
     # Heatmap of every incident received in the filter's window (24 h when "open now").
     control.get_by_label("Heatmap (time filter)").check()

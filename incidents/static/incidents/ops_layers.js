@@ -53,8 +53,31 @@ export function createLayerControl(map) {
     return control.addOverlay(layer, name);
   };
   control.addTo(map);
-  control.getContainer().classList.add("rtcc-layers");
+  const container = control.getContainer();
+  container.classList.add("rtcc-layers");
+  addFoldButton(container);
   return control;
+}
+
+// The layer list is long: a "Layers" header folds it away (remembered per browser) so the map
+// keeps its width during a shift.
+function addFoldButton(container) {
+  const key = "rtcc.layers.folded";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "layers-fold";
+  button.textContent = "Layers";
+  const apply = (folded) => {
+    container.classList.toggle("folded", folded);
+    button.setAttribute("aria-expanded", String(!folded));
+  };
+  apply(window.localStorage.getItem(key) === "1");
+  button.addEventListener("click", () => {
+    const folded = !container.classList.contains("folded");
+    window.localStorage.setItem(key, folded ? "1" : "0");
+    apply(folded);
+  });
+  container.prepend(button);
 }
 
 function sameOrigin(url) {
