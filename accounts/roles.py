@@ -78,6 +78,23 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "lpr.search": frozenset({Role.ANALYST, Role.SUPERVISOR}),
     # Retention purge ledger.
     "lpr.ledger": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # RTCC cases (assist records) and their append-only logs: read, open and write, review.
+    "cases.read": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    "cases.write": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # The review queue: approve a case or return it with comments.
+    "cases.review": frozenset({Role.SUPERVISOR}),
+    # Evidence files of cases: upload, view, download (each access in the chain of custody).
+    "evidence.read": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    "evidence.write": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # Legal hold on evidence (overrides retention).
+    "evidence.hold": frozenset({Role.SUPERVISOR}),
+    # Intelligence bulletins (BOLO, officer safety…): draft and read; approve and disseminate.
+    "bulletins.read": STAFF_ROLES,
+    "bulletins.write": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    "bulletins.approve": frozenset({Role.SUPERVISOR}),
+    # Shift log: who is on duty, handover notes (shown on the ops screen at shift change).
+    "shifts.read": STAFF_ROLES,
+    "shifts.write": frozenset({Role.ANALYST, Role.SUPERVISOR}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.

@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "operations",
     "rules",
     "correlation",
+    "cases",
+    "evidence",
+    "bulletins",
+    "shifts",
     "analytics",
 ]
 

@@ -50,4 +50,8 @@ urlpatterns = [
     path("", include("operations.urls")),
     path("", include("rules.urls")),
     path("", include("alerts.urls")),
+    path("", include("cases.urls")),
+    path("", include("evidence.urls")),
+    path("", include("bulletins.urls")),
+    path("", include("shifts.urls")),
 ]

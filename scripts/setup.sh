@@ -37,6 +37,10 @@ fi
 if [ "$WITH_BROWSER" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium fonts-dejavu-core)
 fi
+# Tests render PDFs (court packets, bulletins) to PNG to look at them.
+if [ "$WITH_BROWSER" = 1 ] && ! command -v pdftoppm >/dev/null; then
+  missing+=(poppler-utils)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing system packages: ${missing[*]}"
   as_root apt-get update -qq

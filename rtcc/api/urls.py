@@ -17,4 +17,8 @@ urlpatterns = [
     path("", include("operations.api.urls")),
     path("", include("rules.api.urls")),
     path("", include("correlation.api.urls")),
+    path("", include("cases.api.urls")),
+    path("", include("evidence.api.urls")),
+    path("", include("bulletins.api.urls")),
+    path("", include("shifts.api.urls")),
 ]
