@@ -28,7 +28,8 @@ from audit.services import audit_record
 from cameras.selectors import cameras_nearby
 from incidents.selectors import incident_list_visible_to
 from lpr.models import Read, Reader
-from lpr.search import CASE_NUMBER_MAX, search_purposes
+from lpr.search import CASE_NUMBER_MAX
+from lpr.search_purposes import search_purposes
 from monitoring.models import Ping, Subject
 from rtcc.errors import InvalidInput
 from shots.selectors import shots_list_visible_to

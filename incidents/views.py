@@ -10,7 +10,7 @@ from accounts.roles import has_capability
 from alerts.choices import AlertType
 from cameras.choices import AccessTier, OwnerType
 from incidents.choices import Priority
-from lpr.search import search_purposes
+from lpr.search_purposes import search_purposes
 from rtcc.selectors import latest_seq
 
 
@@ -97,6 +97,7 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "beatsLayerUrl": _reverse_if("api-area-beat-layer", has_capability(request.user, "areas.read")),
         "districtsLayerUrl": _reverse_if("api-area-district-layer", has_capability(request.user, "areas.read")),
         "operationsUrl": _reverse_if("api-operation-list", has_capability(request.user, "operations.read")),
+        "shiftsCurrentUrl": _reverse_if("api-shift-current", has_capability(request.user, "shifts.read")),
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})
 

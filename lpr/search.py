@@ -19,39 +19,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
-from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Lookup, QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.roles import has_capability
 from audit.services import audit_record
 from incidents.selectors import incident_list_visible_to
+from lpr.lookups import PlateLike, WithinMetres
 from lpr.models import Read, Reader
 from lpr.plates import PlateError, normalise_state
+from lpr.search_purposes import search_purposes
 from rtcc.errors import InvalidInput, PermissionDenied
 
 User = AbstractBaseUser | AnonymousUser
 
-# Purpose codes go into the audit trail's 32-character `purpose` column.
-DEFAULT_PURPOSES: tuple[tuple[str, str], ...] = (
-    ("stolen_vehicle", "Stolen vehicle"),
-    ("amber_alert", "AMBER alert / child abduction"),
-    ("missing_person", "Missing or endangered person"),
-    ("homicide", "Homicide investigation"),
-    ("robbery", "Robbery"),
-    ("shooting", "Shooting / shots fired"),
-    ("hit_and_run", "Hit and run"),
-    ("wanted_person", "Wanted person (warrant)"),
-    ("other_felony", "Other felony investigation"),
-)
-_PURPOSE_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 CASE_NUMBER_MAX = 40
 DEFAULT_WINDOW_DAYS = 30
 MAX_WINDOW_DAYS = 365
@@ -71,29 +56,6 @@ METRES_PER_DEGREE_LAT = 111_320.0
 _PATTERN_STRIP = re.compile(r"[\s\-.·]")
 _PATTERN_VALID = re.compile(r"^[A-Z0-9?*]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def search_purposes() -> list[tuple[str, str]]:
-    """(code, label) of the configured purposes: RTCC_LPR_SEARCH_PURPOSES, else DEFAULT_PURPOSES.
-
-    The setting holds codes, "code=Label" strings or (code, label) pairs.
-    """
-    configured = getattr(settings, "RTCC_LPR_SEARCH_PURPOSES", None) or DEFAULT_PURPOSES
-    purposes = []
-    for item in configured:
-        if isinstance(item, str):
-            code, _, label = item.partition("=")
-        else:
-            code, label = item
-        code, label = code.strip(), label.strip() or code.strip().replace("_", " ").capitalize()
-        if not _PURPOSE_CODE.match(code):
-            raise ImproperlyConfigured(f"RTCC_LPR_SEARCH_PURPOSES: {code!r} is not a code of a-z, 0-9 and _ (≤ 32)")
-        purposes.append((code, label))
-    return purposes
-
-
-def purpose_label(code: str) -> str:
-    return dict(search_purposes()).get(code, code)
 
 
 class SearchParams(TypedDict, total=False):
@@ -159,30 +121,6 @@ class SearchResult:
     reads: list[Read]
     total: int
     total_capped: bool
-
-
-class _Like(Lookup):
-    """`plate LIKE pattern` as a filter expression (no `__like` lookup exists; the trigram index serves it)."""
-
-    lookup_name = "rtcc_like"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} LIKE %s", (*lhs_params, self.rhs)
-
-
-class _WithinMetres(Lookup):
-    """ST_DWithin on geography: distances in metres, never degrees."""
-
-    lookup_name = "rtcc_within_metres"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        circle: Circle = self.rhs
-        sql = f"ST_DWithin({lhs}::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)"
-        return sql, (*lhs_params, circle.lon, circle.lat, circle.radius_m)
 
 
 # --- checking the criteria ---------------------------------------------------------------------
@@ -368,7 +306,7 @@ def reads_matching(criteria: SearchCriteria) -> QuerySet[Read]:
     if criteria.plate_exact:
         reads = reads.filter(plate=criteria.plate_exact)
     elif criteria.plate_like:
-        reads = reads.filter(_Like(F("plate"), criteria.plate_like))
+        reads = reads.filter(PlateLike(F("plate"), criteria.plate_like))
     if criteria.state:
         reads = reads.filter(state=criteria.state)
     if criteria.reader_id is not None:
@@ -378,7 +316,7 @@ def reads_matching(criteria: SearchCriteria) -> QuerySet[Read]:
     if criteria.circle is not None:
         # The box lets the GiST index on location find candidates; the geography test is exact.
         reads = reads.filter(location__bboverlaps=_box_around(criteria.circle)).filter(
-            _WithinMetres(F("location"), criteria.circle)
+            WithinMetres(F("location"), criteria.circle)
         )
     return reads.order_by("-read_at", "-id")
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import capability_required
 from lpr import retention, search
+from lpr.search_purposes import purpose_label
 from rtcc.errors import InvalidInput
 
 # The purge ledger page shows the latest runs; the API pages through all of them.
@@ -168,7 +169,7 @@ def read_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "export_query": _export_query(result) if result else [],
-        "purpose_label": search.purpose_label(result.criteria.purpose) if result else "",
+        "purpose_label": purpose_label(result.criteria.purpose) if result else "",
         "search_config": config,
         "total_cap": search.TOTAL_CAP,
         "export_max": search.EXPORT_MAX_ROWS,
