@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from shifts import views
+
+urlpatterns = [
+    path("shifts/", views.shift_log, name="shift-log"),
+]

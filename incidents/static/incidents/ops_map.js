@@ -14,6 +14,7 @@ import { TimeFilter } from "./ops_timefilter.js";
 import { LprLayer } from "./ops_lpr.js";
 import { ShotsLayer } from "./ops_shots.js";
 import { setUpTrackTool } from "./ops_tracks.js";
+import { ShiftPanel } from "./ops_shift.js";
 
 const config = readConfig("ops-config");
 const OPEN = new Set(["received", "dispatched", "on_scene"]);
@@ -56,6 +57,7 @@ const correlation = config.correlationUrl
   ? new CorrelationPanel({ map, config, fetchJson, cameras, incident: (id) => incidents.get(id)?.data, focusIncident })
   : null;
 const lpr = config.lprHitsLayerUrl || config.lprReadersLayerUrl ? new LprLayer({ map, config, fetchJson, layerControl }) : null;
+const shiftPanel = config.shiftsCurrentUrl ? new ShiftPanel({ config, fetchJson, container: mapWrap }) : null;
 const capAreas = new Map(); // CAP alert id -> GeoJSON layer (active alerts only)
 function upsertCap(cap) {
   areas.upsertCap(cap, capAreas); // a toggleable overlay ("CAP alert areas")
@@ -206,6 +208,8 @@ function applyEvents(events) {
       dock?.cameraChanged(event.payload);
     } else if (event.type.startsWith("lpr.hit.")) {
       lpr?.apply(event);
+    } else if (event.type.startsWith("shift.")) {
+      shiftPanel?.apply(event); // shift.duty.changed / shift.handover.created (badge, handover banner)
     }
   }
   markers.flush();
