@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from evidence import views
+
+urlpatterns = [
+    path("evidence/<int:evidence_id>/", views.evidence_detail, name="evidence-detail"),
+    path("cases/<int:case_id>/evidence/new/", views.evidence_upload_page, name="evidence-upload"),
+]
