@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from cases import views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/review/", views.review_queue, name="case-review"),
+    path("cases/<int:case_id>/", views.case_detail, name="case-detail"),
+]

@@ -98,6 +98,7 @@ def ops_map(request: HttpRequest) -> HttpResponse:
         "districtsLayerUrl": _reverse_if("api-area-district-layer", has_capability(request.user, "areas.read")),
         "operationsUrl": _reverse_if("api-operation-list", has_capability(request.user, "operations.read")),
         "shiftsCurrentUrl": _reverse_if("api-shift-current", has_capability(request.user, "shifts.read")),
+        "casesUrl": _reverse_if("api-case-list", has_capability(request.user, "cases.write")),
     }
     return render(request, "incidents/ops_map.html", {"ops_config": config})
 

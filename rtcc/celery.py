@@ -57,6 +57,9 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
     },
     # Alert rules read the outbox; each commit also enqueues a run, this sweep catches up.
+    "bulletins-expire-due": {"task": "bulletins.tasks.expire_due", "schedule": 300.0},
+    # Nightly re-hash of every evidence file (chain of custody: integrity_checked entries).
+    "evidence-verify-all": {"task": "evidence.tasks.verify_all", "schedule": crontab(hour=2, minute=45)},
     "rules-evaluate-new-events": {
         "task": "rules.tasks.evaluate_new_events",
         "schedule": 30.0,

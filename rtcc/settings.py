@@ -204,6 +204,13 @@ RTCC_WALL_FOCUS_SECONDS = int(os.environ.get("RTCC_WALL_FOCUS_SECONDS", "90"))
 # analyst counts as overloaded (ISA-18.2 considers more than ~12/hour per operator overload).
 RTCC_ALERT_MUTE_MAX_HOURS = int(os.environ.get("RTCC_ALERT_MUTE_MAX_HOURS", "12"))
 RTCC_ALERT_OVERLOAD_PER_HOUR = int(os.environ.get("RTCC_ALERT_OVERLOAD_PER_HOUR", "12"))
+# Casework: the agency name on bulletins and packets, evidence and photo limits, shift hours.
+RTCC_AGENCY_NAME = os.environ.get("RTCC_AGENCY_NAME", "RTCC Ops demo agency")
+RTCC_EVIDENCE_MAX_BYTES = int(os.environ.get("RTCC_EVIDENCE_MAX_BYTES", str(2 * 1024**3)))
+RTCC_BULLETIN_PHOTO_MAX_BYTES = int(os.environ.get("RTCC_BULLETIN_PHOTO_MAX_BYTES", str(5 * 1024**2)))
+RTCC_BULLETIN_MAX_PHOTOS = int(os.environ.get("RTCC_BULLETIN_MAX_PHOTOS", "6"))
+RTCC_SHIFTS = os.environ.get("RTCC_SHIFTS", "Day 07:00-15:00, Evening 15:00-23:00, Night 23:00-07:00")
+RTCC_HANDOVER_BANNER_MINUTES = int(os.environ.get("RTCC_HANDOVER_BANNER_MINUTES", "30"))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -249,6 +256,14 @@ SPECTACULAR_SETTINGS = {
         "OperationLogKindEnum": "operations.choices.LogKind",
         "AlertTypeEnum": "alerts.choices.AlertType",
         "HitKindEnum": "lpr.choices.HitKind",
+        "EvidenceKindEnum": "evidence.choices.EvidenceKind",
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "HitOutcomeEnum": "lpr.choices.HitOutcome",
+        "CaseOutcomeEnum": "cases.choices.Outcome",
+        "CaseContributionEnum": "cases.choices.Contribution",
+        "CaseLinkKindEnum": "cases.choices.LinkKind",
+        "CaseLogKindEnum": "cases.choices.LogKind",
+        "CaseUserLogKindEnum": "cases.choices.USER_LOG_KIND_CHOICES",
     },
     # Swagger UI from the installed sidecar package: no CDN request from the docs page.
     "SWAGGER_UI_DIST": "SIDECAR",

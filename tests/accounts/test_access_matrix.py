@@ -62,6 +62,7 @@ REQUIRED_QUERY = {
     "api/v1/lpr/reads/search/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
     "api/v1/lpr/reads/export/": "?purpose=stolen_vehicle&case_number=M-1&plate=ABC123",
     "api/v1/areas/at/": "?lat=43.05&lon=-87.95",
+    "api/v1/evidence/<int:evidence_id>/download/": "?reason=matrix",
 }
 # Placeholders that mean another object than the default for routes under a prefix.
 PREFIXED_PLACEHOLDERS = {
@@ -164,7 +165,35 @@ def _objects(make_user: Any) -> dict[str, int]:
         **_lpr_objects(make_user),
         "alert": _alert().pk,
         "<int:operation_id>": _operation(make_user).pk,
+        "<int:bulletin_id>": _bulletin(make_user).pk,
+        **_evidence_objects(make_user),
     }
+
+
+def _evidence_objects(make_user: Any) -> dict[str, int]:
+    """A case with one evidence file (written under the test's tmp MEDIA_ROOT)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from cases.models import Case
+    from evidence.models import Evidence
+
+    owner = make_user("matrix-owner", None)
+    case = Case.objects.create(number="RTCC-MATRIX-EV", title="Matrix", lead=owner, created_by=owner)
+    content = b"plate,at\nABC123,12:00\n"
+    evidence = Evidence(
+        case=case,
+        title="Matrix reads",
+        kind="export",
+        original_name="reads.csv",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        mime_type="text/csv",
+        uploader=owner,
+    )
+    evidence.file.save("reads.csv", ContentFile(content), save=True)
+    return {"<int:case_id>": case.pk, "<int:evidence_id>": evidence.pk}
 
 
 def _alert() -> Any:
@@ -183,6 +212,18 @@ def _rule_id(make_user: Any) -> int:
         name="Matrix rule", trigger="incident", actions=actions, created_by=owner, updated_by=owner
     )
     return rule.pk
+
+
+def _bulletin(make_user: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bulletins.models import Bulletin
+
+    owner = make_user("matrix-owner", None)
+    expires = timezone.now() + timedelta(days=1)
+    return Bulletin.objects.create(kind="bolo", title="Matrix bulletin", expires_at=expires, created_by=owner)
 
 
 def _operation(make_user: Any) -> Any:

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from audit.models import AuditEvent
+from cases.models import Case, CaseLink
 from tests.browser.helpers import browser_user, in_own_thread, problems, screenshot, sign_in
 from tests.correlation.scene import P_LAT, P_LON, Scene, build_scene
 
@@ -24,6 +25,16 @@ def analyst_login(make_user: Callable[..., Any]) -> str:
 
 
 @pytest.fixture
+def rtcc_case(analyst_login: str) -> Case:
+    from django.contrib.auth import get_user_model
+
+    from cases import services
+
+    analyst = get_user_model().objects.get(username=analyst_login)
+    return in_own_thread(lambda: services.case_open(actor=analyst, title="Shooting, W Center St"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
 def scene(db: None) -> Scene:
     return in_own_thread(build_scene)  # type: ignore[no-any-return]
 
@@ -33,7 +44,7 @@ def section(page: Page, name: str) -> Any:
 
 
 def test_correlate_an_incident_then_unlock_plates_and_gps_with_a_purpose(
-    page: Page, asgi_server: str, analyst_login: str, scene: Scene
+    page: Page, asgi_server: str, analyst_login: str, scene: Scene, rtcc_case: Case
 ) -> None:
     sign_in(page, asgi_server, analyst_login)
     page.click(f'#incident-list li[data-external-id="{scene.incident.external_id}"]')
@@ -59,9 +70,15 @@ def test_correlate_an_incident_then_unlock_plates_and_gps_with_a_purpose(
     expect(section(page, "gps_subjects").locator(".corr-item")).to_have_count(1)
     expect(section(page, "gps_subjects")).to_contain_text("GPS-IN")
     expect(section(page, "cameras").locator(".corr-item").first).to_contain_text("sees the spot")
-    add = panel.locator(".corr-add").first
-    expect(add).to_be_disabled()
-    expect(add).to_have_attribute("title", "Cases arrive with the case-log feature")
+    # "Add to case": the analyst's open case is offered; one click links the camera.
+    expect(panel.locator("select[name=rtcc_case]")).to_contain_text(rtcc_case.number)
+    add = section(page, "cameras").locator(".corr-add").first
+    expect(add).to_be_enabled()
+    add.click()
+    expect(add).to_have_text(f"added to {rtcc_case.number}")
+    camera_id = int(section(page, "cameras").locator(".corr-item").first.get_attribute("data-id") or 0)
+    assert CaseLink.objects.filter(case=rtcc_case, kind="camera", object_id=camera_id).exists()
+    assert rtcc_case.log.filter(kind="link_added", text__startswith=f"linked camera {camera_id}").exists()
     # Radius circle, anchor and one marker per located item, in the panel's own layer.
     expect(page.locator("path.corr-radius")).to_have_count(1)
     expect(page.locator("path.corr-marker")).to_have_count(2 + 2 + 3 + 1 + 3)

@@ -41,7 +41,9 @@ def test_bolo_from_draft_to_dissemination(
     supervisor = browser_user(make_user, "bolo-sup", Role.SUPERVISOR)
 
     sign_in(page, asgi_server, analyst, path="/bulletins/")
+    page.locator("nav summary", has_text="Casework").click()  # the nav groups casework pages
     expect(page.locator("nav a", has_text="Bulletins")).to_be_visible()
+    page.locator("nav summary", has_text="Casework").click()
     page.click("text=New bulletin")
     page.select_option("#id_kind", "bolo")
     page.fill("#id_title", "Stolen grey Camry used in armed robbery")

@@ -2,9 +2,10 @@
 // minutes (GET /api/v1/correlation/). Plate reads and GPS subjects unlock with a purpose and a case
 // number (audited server-side). Everything it draws lives in one layer group, cleared on close.
 import { escapeText } from "/static/js/live.js";
+import { CasePicker } from "../cases/add_to_case.js";
 
 const MINUS = "\u2212";
-const ADD_TO_CASE_TIP = "Cases arrive with the case-log feature";
+const ADD_TO_CASE_TIP = "Your role cannot add to cases";
 const COLOURS = { cameras: "#22d3ee", shots: "#ff4d4f", lpr_reads: "#fbbf24", gps_subjects: "#c084fc", prior_incidents: "#94a3b8" };
 const TITLES = {
   cameras: "Cameras",
@@ -53,6 +54,7 @@ export class CorrelationPanel {
     this.anchor = null;
     this.ticket = 0;
     this.element = document.getElementById("correlation-panel");
+    this.casePicker = config.casesUrl ? new CasePicker(config.casesUrl) : null;
     this.build();
     // Right-click anywhere: "Correlate here".
     map.on("contextmenu", (event) => this.offerAt(event.latlng));
@@ -89,6 +91,7 @@ export class CorrelationPanel {
     this.form = this.element.querySelector(".corr-form");
     this.sections = this.element.querySelector(".corr-sections");
     this.summary = this.element.querySelector(".corr-summary");
+    if (this.casePicker) this.summary.before(this.casePicker.element);
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.load();
@@ -123,6 +126,7 @@ export class CorrelationPanel {
       this.form.elements.case_number.value = caseNumber || "";
     }
     this.element.hidden = false;
+    this.casePicker?.refresh();
     this.load();
   }
 
@@ -243,12 +247,13 @@ export class CorrelationPanel {
       <div class="corr-line"><span class="corr-title">${escapeText(title)}</span><span class="corr-offset">${escapeText(when)}</span></div>
       <div class="dock-facts">${facts.filter(Boolean).map((f) => `<span>${escapeText(f)}</span>`).join("")}</div>
       <div class="corr-actions"><button type="button" class="link corr-open-item">Open</button>
-        <button type="button" class="corr-add" disabled title="${ADD_TO_CASE_TIP}">Add to case</button></div>`;
+        <button type="button" class="corr-add"${this.casePicker ? "" : ` disabled title="${ADD_TO_CASE_TIP}"`}>Add to case</button></div>`;
     const marker = this.marker(name, item, title, [when, ...facts]);
     const focus = () => this.focus(name, item, marker);
     row.addEventListener("click", (event) => event.target.closest("button") || focus());
     row.addEventListener("keydown", (event) => event.key === "Enter" && event.target === row && focus());
     row.querySelector(".corr-open-item").addEventListener("click", () => this.openItem(name, item, marker));
+    row.querySelector(".corr-add").addEventListener("click", (event) => this.casePicker?.add(name, item.id, event.currentTarget));
     return row;
   }
 
