@@ -14,6 +14,7 @@ from accounts.roles import has_capability
 from cases import selectors, services
 from cases.choices import USER_LOG_KINDS, CaseStatus
 from cases.forms import CaseForm, LogEntryForm
+from evidence.selectors import evidence_list_for_case, may_read_evidence
 from rtcc.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied, render_application_error
 
 
@@ -114,6 +115,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "correctable": [kind.value for kind in USER_LOG_KINDS],
         "locked": case.status in (CaseStatus.APPROVED, CaseStatus.CLOSED),
         "error": error,
+        # Evidence and the court packet, for those who may read evidence.
+        "may_evidence": may_read_evidence(request.user),
+        "may_upload": has_capability(request.user, "evidence.write"),
+        "evidence": evidence_list_for_case(user=request.user, case_id=case.pk)
+        if may_read_evidence(request.user)
+        else [],
     }
     return render(request, "cases/detail.html", context, status=status)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases.api import views
+from cases.api.packet import CasePacketApi
 
 urlpatterns = [
     path("cases/", views.CaseListApi.as_view(), name="api-case-list"),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("cases/<int:case_id>/approve/", views.CaseApproveApi.as_view(), name="api-case-approve"),
     path("cases/<int:case_id>/return/", views.CaseReturnApi.as_view(), name="api-case-return"),
     path("cases/<int:case_id>/close/", views.CaseCloseApi.as_view(), name="api-case-close"),
+    path("cases/<int:case_id>/packet/", CasePacketApi.as_view(), name="api-case-packet"),
 ]

@@ -61,3 +61,25 @@ def test_other_roles_get_no_case_page(make_user: Any, role: Role | None, case: C
     for path in ("/cases/", f"/cases/{case.pk}/", "/cases/review/"):
         assert client.get(path).status_code == 403
     assert client.post(f"/cases/{case.pk}/", {"action": "submit"}).status_code == 403
+
+
+def test_case_page_lists_evidence_and_offers_the_court_packet(analyst: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from cases.services import case_open
+    from evidence.services import evidence_upload
+
+    case = case_open(actor=analyst, title="Packet case")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    evidence_upload(
+        user=analyst, case_id=case.pk, uploaded_file=SimpleUploadedFile("still.png", png, "image/png"),
+        title="Still from camera", kind="image",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(analyst)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Still from camera" in html
+    assert f'href="/api/v1/cases/{case.pk}/packet/"' in html
+    assert f'href="/cases/{case.pk}/evidence/new/"' in html
