@@ -79,6 +79,12 @@ def test_correlate_an_incident_then_unlock_plates_and_gps_with_a_purpose(
     camera_id = int(section(page, "cameras").locator(".corr-item").first.get_attribute("data-id") or 0)
     assert CaseLink.objects.filter(case=rtcc_case, kind="camera", object_id=camera_id).exists()
     assert rtcc_case.log.filter(kind="link_added", text__startswith=f"linked camera {camera_id}").exists()
+    # The incident the panel was opened for goes into the case in one click as well.
+    anchor = panel.locator(".corr-add-anchor")
+    expect(anchor).to_contain_text("Add incident")
+    anchor.click()
+    expect(anchor).to_have_text(f"added to {rtcc_case.number}")
+    assert CaseLink.objects.filter(case=rtcc_case, kind="incident", object_id=scene.incident.pk).exists()
     # Radius circle, anchor and one marker per located item, in the panel's own layer.
     expect(page.locator("path.corr-radius")).to_have_count(1)
     expect(page.locator("path.corr-marker")).to_have_count(2 + 2 + 3 + 1 + 3)

@@ -3,6 +3,8 @@
 
 // Correlation section -> case link kind.
 export const LINK_KINDS = { cameras: "camera", lpr_reads: "lpr_read", shots: "shots", gps_subjects: "gps_subject", prior_incidents: "incident" };
+// The panel's anchor itself (the incident or alert it was opened for).
+const ANCHOR_KINDS = { incident: "incident", alert: "alert" };
 
 function csrfToken() {
   const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
@@ -25,7 +27,21 @@ export class CasePicker {
     this.status.className = "corr-case-status muted";
     this.status.hidden = true;
     this.status.setAttribute("role", "status");
-    this.element.append(label, this.status);
+    // "Add this incident/alert": the thing the panel was opened for, in one click too.
+    this.anchorButton = document.createElement("button");
+    this.anchorButton.type = "button";
+    this.anchorButton.className = "corr-add corr-add-anchor";
+    this.anchorButton.hidden = true;
+    this.anchorButton.addEventListener("click", () => this.add(this.anchor.section, this.anchor.id, this.anchorButton));
+    this.element.append(label, this.anchorButton, this.status);
+  }
+
+  // anchor: { section: "incident" | "alert", id, label } or null for a map point.
+  setAnchor(anchor) {
+    this.anchor = anchor;
+    this.anchorButton.hidden = !anchor;
+    this.anchorButton.disabled = false;
+    if (anchor) this.anchorButton.textContent = `Add ${anchor.section} ${anchor.label} to case`;
   }
 
   // My open cases, newest first; the previous choice is kept when still open.
@@ -52,7 +68,7 @@ export class CasePicker {
 
   async add(section, objectId, button) {
     const caseId = this.select.value;
-    const kind = LINK_KINDS[section];
+    const kind = LINK_KINDS[section] || ANCHOR_KINDS[section];
     if (!caseId || !kind) {
       this.say("Open a case first (Cases page).");
       return;

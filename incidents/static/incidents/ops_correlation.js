@@ -126,6 +126,8 @@ export class CorrelationPanel {
       this.form.elements.case_number.value = caseNumber || "";
     }
     this.element.hidden = false;
+    const anchorItem = incidentId ? { section: "incident", id: incidentId } : alertId ? { section: "alert", id: alertId } : null;
+    this.casePicker?.setAnchor(anchorItem && { ...anchorItem, label });
     this.casePicker?.refresh();
     this.load();
   }
