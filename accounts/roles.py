@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
     # A video-wall display in the RTCC room: read-only, no personal data beyond the ops stream.
     WALL = "wall", "Wall display"
+    # Reads the audit trail, its anomaly flags and the metrics; changes nothing.
+    AUDITOR = "auditor", "Auditor"
 
 
 STAFF_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN})
@@ -95,6 +97,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Shift log: who is on duty, handover notes (shown on the ops screen at shift change).
     "shifts.read": STAFF_ROLES,
     "shifts.write": frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    # Audit trail (append-only, hash-chained): read and filter, export as CSV.
+    "audit.read": frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
+    "audit.export": frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
+    # Anomaly flags on searches (repeated plate, off-shift, volume, unknown case number): review them.
+    "audit.anomalies": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
+    # Metrics and reports (issue 9 fills these in).
+    "metrics.read": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
+    # A signed-in person's own sessions (list, sign out elsewhere) and MFA device / recovery codes.
+    "accounts.self": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
+    # User administration: roles, unlock after failed logins, revoke sessions, reset MFA.
+    "accounts.manage": frozenset({Role.ADMIN}),
     # The API schema and its docs.
     "api.schema": STAFF_ROLES,
     # The Django admin site.
@@ -112,6 +125,7 @@ STAFF_VIEW_PERMISSIONS = [
     "cameras.view_camera",
 ]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
+    Role.AUDITOR: ["audit.view_auditevent"],
     Role.ANALYST: STAFF_VIEW_PERMISSIONS,
     Role.SUPERVISOR: STAFF_VIEW_PERMISSIONS,
     Role.ADMIN: [

@@ -85,6 +85,11 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "leaflet",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "rtcc",
     "accounts",
     "feeds",
@@ -116,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rtcc.urls"
@@ -366,3 +373,12 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; we never open untrusted files through GDAL, so its sandboxing
 # warning does not apply. Revisit when GDAL-based imports arrive.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Issue 8: authentication (MFA, lockout, session limits) -------------------------------------
+# django-axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# --- Issue 8: audit trail (hash chain, retention, anomaly flags) --------------------------------
+
+# --- Issue 8: web and API hardening (CSP, HSTS, throttling, secrets) ----------------------------
+
