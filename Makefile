@@ -4,7 +4,7 @@ PY := .venv/bin/python
 # Tests use their own Redis database and channel prefix so a running demo is not disturbed.
 TEST_ENV := REDIS_URL=redis://127.0.0.1:6379/9 RTCC_CHANNEL_PREFIX=rtcc-test DATABASE_CONN_MAX_AGE=0
 
-.PHONY: setup demo test lint fmt typecheck bench lock schema clean
+.PHONY: setup demo test lint fmt typecheck bench lock schema fuzz clean
 
 setup:
 	bash scripts/setup.sh
@@ -30,6 +30,10 @@ typecheck:
 
 schema:
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# Schemathesis against a live server (also part of `make test`); see docs/fuzzing.md.
+fuzz:
+	$(TEST_ENV) .venv/bin/pytest --create-db -p no:cacheprovider -s tests/security/test_fuzz_api.py
 
 bench:
 	bash scripts/setup.sh

@@ -104,6 +104,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.anomalies": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
     # Metrics and reports (issue 9 fills these in).
     "metrics.read": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
+    # Finishing sign-in: the second-factor pages (enrol, verify, recovery code) and the activity
+    # ping. Every role, the wall display included (a person sets it up, so it enrols too).
+    "accounts.signin": frozenset(Role.values),
     # A signed-in person's own sessions (list, sign out elsewhere) and MFA device / recovery codes.
     "accounts.self": frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
     # User administration: roles, unlock after failed logins, revoke sessions, reset MFA.

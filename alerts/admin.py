@@ -2,10 +2,11 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
 from alerts.models import Alert, AlertMute
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin
 
 
 @admin.register(Alert)
-class AlertAdmin(LeafletGeoAdmin):
+class AlertAdmin(AuditedAdminMixin, LeafletGeoAdmin):
     list_display = ("title", "type", "priority", "status", "created_at", "resolved_at")
     list_filter = ("type", "status", "priority")
     search_fields = ("title", "detail", "source_key")
@@ -16,7 +17,7 @@ class AlertAdmin(LeafletGeoAdmin):
 
 
 @admin.register(AlertMute)
-class AlertMuteAdmin(admin.ModelAdmin):
+class AlertMuteAdmin(AuditedModelAdmin):
     """Mute history for review; mutes are created and ended through the API (audited), never here."""
 
     list_display = ("__str__", "type", "source_key", "reason", "created_by", "created_at", "expires_at", "ended_at")

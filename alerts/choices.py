@@ -11,6 +11,7 @@ class AlertType(models.TextChoices):
     CAP = "cap", "CAP alert"
     RULE_MATCH = "rule_match", "Rule match"
     MOU_EXPIRING = "mou_expiring", "Camera MOU expiring"
+    AUDIT_ANOMALY = "audit_anomaly", "Audit anomaly flag"
 
 
 class AlertAudience(models.TextChoices):

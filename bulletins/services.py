@@ -329,6 +329,13 @@ def bulletins_expire_due(*, now: datetime | None = None) -> int:
             bulletin.status = BulletinStatus.EXPIRED
             bulletin.save(update_fields=["status", "updated_at"])
             publish_bulletin(bulletin, "bulletin.updated")
+        if due:
+            audit_record(
+                actor=None,
+                action="retention.expire",
+                object_ref="bulletin",
+                details={"expired": len(due), "bulletin_ids": [bulletin.pk for bulletin in due]},
+            )
     return len(due)
 
 

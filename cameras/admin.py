@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from cameras import services
 from cameras.choices import CameraStatus
 from cameras.forms import CameraAdminForm
@@ -21,7 +22,7 @@ from rtcc.errors import ApplicationError
 
 
 @admin.register(Camera)
-class CameraAdmin(LeafletGeoAdmin):
+class CameraAdmin(AuditedAdminMixin, LeafletGeoAdmin):
     form = CameraAdminForm
     list_display = ("reference", "name", "owner_type", "tier", "status", "health", "source", "mou_expires_on")
     list_filter = ("status", "tier", "owner_type", "health", "source")
@@ -159,7 +160,7 @@ class CameraAdmin(LeafletGeoAdmin):
 
 
 @admin.register(FootageRequest)
-class FootageRequestAdmin(admin.ModelAdmin):
+class FootageRequestAdmin(AuditedModelAdmin):
     """Read-only: requests are made and answered through the API, where the rules live."""
 
     list_display = ("id", "camera", "incident", "status", "window_start", "window_end", "requested_by", "requested_at")

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from rest_framework import serializers
 
 from cameras.choices import AccessTier, OwnerType
 from cameras.models import Camera
 from cameras.records import CommunityRegistration, split_stream_url
+from rtcc.errors import InvalidInput
+from rtcc.uploads import require_kind, require_max_size
 
 # What each access tier means for the owner, in plain words (shown next to the choice).
 TIER_EXPLANATIONS = {
@@ -137,6 +141,18 @@ class RegistrationForm(forms.Form):
 FILE_FIELDS = ("mou_file", "snapshot")
 
 
+def _checked_upload(upload: Any, field: str, allowed: tuple[str, ...]) -> Any:
+    """A newly uploaded file must be small enough and of an allowed type by content; stored files pass."""
+    if not isinstance(upload, UploadedFile):
+        return upload
+    try:
+        require_max_size(upload.size, field=field, limit=settings.RTCC_CAMERA_UPLOAD_MAX_BYTES)
+        require_kind(upload, field=field, allowed=allowed)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return upload
+
+
 class CameraAdminForm(forms.ModelForm):
     """The admin's camera form: stream credentials are write-only (the ciphertext is never shown)."""
 
@@ -179,6 +195,15 @@ class CameraAdminForm(forms.ModelForm):
             "mou_signed_on",
             "mou_expires_on",
             "snapshot",
+        )
+
+    def clean_snapshot(self) -> Any:
+        # The snapshot API serves JPEG or PNG only: checked from the bytes (ImageField only asks Pillow).
+        return _checked_upload(self.cleaned_data.get("snapshot"), "snapshot", ("image/jpeg", "image/png"))
+
+    def clean_mou_file(self) -> Any:
+        return _checked_upload(
+            self.cleaned_data.get("mou_file"), "mou_file", ("application/pdf", "image/jpeg", "image/png")
         )
 
     def clean_tags(self) -> list[str]:

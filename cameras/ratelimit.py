@@ -8,8 +8,9 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from rtcc.throttles import count_in_window
 
 WINDOW_SECONDS = 3600
 
@@ -44,12 +45,5 @@ def registration_attempt_allowed(ip: str | None) -> bool:
 
     The window starts with the first attempt and lasts an hour (the counter's time to live).
     """
-    key = attempt_key(ip)
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        # The counter expired between add() and incr(): this attempt opens a new window.
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= settings.RTCC_REGISTRATION_PER_IP_HOUR
+    attempts = count_in_window(attempt_key(ip), seconds=WINDOW_SECONDS)
+    return attempts is None or attempts <= settings.RTCC_REGISTRATION_PER_IP_HOUR

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import AuditedAdminMixin
 from cap.models import CapAlert
 
 
 @admin.register(CapAlert)
-class CapAlertAdmin(LeafletGeoAdmin):
+class CapAlertAdmin(AuditedAdminMixin, LeafletGeoAdmin):
     list_display = ("event", "sender", "sent", "severity", "msg_type", "state")
     list_filter = ("state", "severity", "msg_type", "status")
     search_fields = ("event", "headline", "sender", "identifier")

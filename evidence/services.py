@@ -12,6 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from accounts.roles import has_capability
+from audit.services import audit_record
 from cameras.models import Camera, FootageRequest
 from evidence.choices import REASON_REQUIRED, CustodyAction, EvidenceKind
 from evidence.content import inspect_upload, served_type, sha256_of
@@ -41,13 +42,24 @@ def _custody(
 ) -> CustodyEntry:
     if action in REASON_REQUIRED and not reason.strip():
         raise InvalidInput(f"reason: say why the evidence is {action.label.lower()}")
-    return CustodyEntry.objects.create(
+    entry = CustodyEntry.objects.create(
         evidence=evidence,
         action=action,
         actor=actor,  # type: ignore[misc]
         reason=reason.strip(),
         detail=detail or {},
     )
+    # Every access by a person is also in the platform's audit trail (the nightly re-hash stays in
+    # the custody log only).
+    if action != CustodyAction.INTEGRITY_CHECKED:
+        audit_record(
+            actor=actor,
+            action=f"evidence.{action}",
+            object_ref=f"evidence:{evidence.pk}",
+            case_number=evidence.case.number,
+            details={"reason": reason.strip(), **(detail or {})},
+        )
+    return entry
 
 
 def _source_links(camera_id: int | None, footage_request_id: int | None) -> tuple[Camera | None, FootageRequest | None]:

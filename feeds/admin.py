@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from feeds import services
 from feeds.choices import DeadLetterStatus
 from feeds.models import DeadLetter, Feed, InboxBatch
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "kind", "enabled", "max_silence_seconds", "last_record_at", "accepted_records")
     list_filter = ("kind", "enabled")
     readonly_fields = (
@@ -42,7 +43,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboxBatch)
-class InboxBatchAdmin(admin.ModelAdmin):
+class InboxBatchAdmin(AuditedModelAdmin):
     list_display = ("received_at", "feed", "status", "record_count", "processed_count", "dead_letter_count", "id")
     list_filter = ("status", "feed")
     readonly_fields = [f.name for f in InboxBatch._meta.fields]
@@ -52,7 +53,7 @@ class InboxBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
+class DeadLetterAdmin(AuditedModelAdmin):
     list_display = ("id", "feed", "external_id", "status", "attempts", "error", "created_at")
     list_filter = ("status", "feed")
     search_fields = ("external_id", "error")

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
 from accounts.roles import Role, has_capability
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from audit.services import audit_record
 from lpr import selectors
 from lpr.models import Hit, Hotlist, HotlistEntry, HotlistEntryChange, PurgeLedger, Reader
@@ -45,7 +46,7 @@ class CapabilityAdminMixin:
 
 
 @admin.register(Reader)
-class ReaderAdmin(CapabilityAdminMixin, LeafletGeoAdmin):
+class ReaderAdmin(AuditedAdminMixin, CapabilityAdminMixin, LeafletGeoAdmin):
     edit_capability = "admin.site"
     list_display = ("name", "kind", "feed", "external_id", "direction", "status", "camera")
     list_filter = ("status", "kind", "feed")
@@ -78,7 +79,7 @@ class HotlistAdminForm(forms.ModelForm):
 
 
 @admin.register(Hotlist)
-class HotlistAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+class HotlistAdmin(CapabilityAdminMixin, AuditedModelAdmin):
     edit_capability = "lpr.hotlists.manage"
     form = HotlistAdminForm
     list_display = ("name", "source", "priority", "active", "distribution", "last_refreshed_at")
@@ -122,7 +123,7 @@ class HotlistEntryChangeInline(admin.TabularInline):
 
 
 @admin.register(HotlistEntry)
-class HotlistEntryAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+class HotlistEntryAdmin(CapabilityAdminMixin, AuditedModelAdmin):
     """Read-only here: add and edit entries on the Hotlists page, which keeps the history shown below."""
 
     list_display = ("plate", "state", "hotlist", "reason", "case_number", "expires_at", "active")
@@ -133,7 +134,7 @@ class HotlistEntryAdmin(CapabilityAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Hit)
-class HitAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+class HitAdmin(CapabilityAdminMixin, AuditedModelAdmin):
     """Read-only: hits are verified on the hit pages, where the rules (and the audit) live."""
 
     list_display = (
@@ -159,7 +160,7 @@ class HitAdmin(CapabilityAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PurgeLedger)
-class PurgeLedgerAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+class PurgeLedgerAdmin(CapabilityAdminMixin, AuditedModelAdmin):
     list_display = ("ran_at", "policy", "window_start", "window_end", "rows_removed", "partitions_dropped")
     list_filter = ("policy",)
     date_hierarchy = "ran_at"

@@ -82,7 +82,24 @@ def _only_one_purge() -> Iterator[bool]:
 def retention_purge(*, now: dt.datetime | None = None) -> list[PurgeOutcome]:
     """The nightly purge: hits first (a read whose last hit expired can then go the same night), then reads."""
     now = now or timezone.now()
-    return [hits_purge(now=now), reads_purge(now=now)]
+    outcomes = [hits_purge(now=now), reads_purge(now=now)]
+    # One audit event per run (the system acts): what each policy removed. Audit rows themselves
+    # are never purged.
+    audit_record(
+        actor=None,
+        action="retention.purge",
+        object_ref="lpr",
+        details={
+            outcome.policy: {
+                "cutoff": outcome.cutoff.isoformat(),
+                "rows_removed": outcome.rows_removed,
+                "partitions_dropped": outcome.partitions_dropped,
+                "skipped": outcome.skipped,
+            }
+            for outcome in outcomes
+        },
+    )
+    return outcomes
 
 
 def hits_purge(*, now: dt.datetime | None = None) -> PurgeOutcome:

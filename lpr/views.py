@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.permissions import capability_required
+from audit.services import audit_record
 from lpr import selectors
 from lpr.choices import HitOutcome, RejectReason
 from lpr.events import SOUND_PRIORITY
@@ -50,6 +51,12 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
     start_seq = latest_seq()
     queue = selectors.hit_queue_for(user=request.user)
     hits = list(queue[:QUEUE_LIMIT])
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="lpr.hits.list",
+        object_ref="lpr_hit",
+        details={"shown": len(hits)},
+    )
     config = {
         "eventsUrl": reverse("api-event-list"),
         "socketPath": "/ws/ops/",
@@ -85,6 +92,12 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     except NotFound as exc:
         return render_application_error(request, exc)
     read = selectors.hit_read(hit=hit)
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="lpr.hit.view",
+        object_ref=f"hit:{hit.pk}",
+        details={"plate": hit.plate},
+    )
     comparison = selectors.hit_compare(hit=hit, read=read)
     fields = {d.field for d in comparison.differences}
     entry = hit.entry

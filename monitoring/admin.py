@@ -1,11 +1,12 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from monitoring.models import Subject, Zone, ZoneVisit
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(AuditedModelAdmin):
     list_display = (
         "reference",
         "device_id",
@@ -20,14 +21,14 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(LeafletGeoAdmin):
+class ZoneAdmin(AuditedAdminMixin, LeafletGeoAdmin):
     list_display = ("name", "kind", "dwell_seconds", "schedule_start", "schedule_end")
     list_filter = ("kind",)
     filter_horizontal = ("subjects",)
 
 
 @admin.register(ZoneVisit)
-class ZoneVisitAdmin(admin.ModelAdmin):
+class ZoneVisitAdmin(AuditedModelAdmin):
     list_display = ("subject", "zone", "entered_at", "last_seen_at", "exited_at", "alerted")
     list_filter = ("alerted",)
     readonly_fields = [f.name for f in ZoneVisit._meta.fields]

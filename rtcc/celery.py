@@ -60,6 +60,8 @@ app.conf.beat_schedule = {
     "bulletins-expire-due": {"task": "bulletins.tasks.expire_due", "schedule": 300.0},
     # Nightly re-hash of every evidence file (chain of custody: integrity_checked entries).
     "evidence-verify-all": {"task": "evidence.tasks.verify_all", "schedule": crontab(hour=2, minute=45)},
+    # Anomaly flags on searches (repeat plate, off shift, volume, unknown case number).
+    "audit-compute-anomaly-flags": {"task": "audit.tasks.compute_anomaly_flags", "schedule": 900.0},
     "rules-evaluate-new-events": {
         "task": "rules.tasks.evaluate_new_events",
         "schedule": 30.0,

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from accounts.selectors import session_key_hash
 from rtcc import realtime, selectors
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -17,6 +18,8 @@ CLOSE_FORBIDDEN = 4403  # codes shared with rtcc.selectors.socket_close_code and
 
 
 class OpsConsumer(AsyncJsonWebsocketConsumer):
+    # Who may connect (accounts.roles); the streams joined are then chosen by selectors.streams_visible_to.
+    capability = "ops.stream"
     groups: list[str] = []
 
     async def connect(self) -> None:
@@ -26,14 +29,19 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        streams = await database_sync_to_async(selectors.streams_visible_to)(user=user)
-        if not streams:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.user_id = user.pk
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
+        # Same checks as the heartbeat: session limits and the second factor apply from the start.
+        code = await database_sync_to_async(selectors.socket_close_code)(user_id=user.pk, session_key=self.session_key)
+        if code is not None:
+            await self.close(code=code)
+            return
+        streams = await database_sync_to_async(selectors.streams_visible_to)(user=user)
+        self.user_id = user.pk
         self.joined = [realtime.group_for_stream(stream) for stream in streams]
+        if self.session_key:
+            # Revoking or ending the session closes this socket at once (rtcc.realtime.session_close_sockets).
+            self.joined.append(realtime.session_group(key_hash=session_key_hash(self.session_key)))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         latest = await database_sync_to_async(selectors.latest_seq)()
@@ -53,6 +61,9 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         # Commands go through the REST API; the socket only answers pings.
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+    async def session_close(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def events_deliver(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "events", "events": message["events"]})

@@ -48,3 +48,23 @@ def broadcast(*, stream: str, messages: Sequence[dict[str, Any]]) -> None:
     except Exception:
         # Broadcast is best effort by design; the outbox row is the source of truth.
         logger.exception("broadcast to %s failed; clients will catch up from the outbox", group)
+
+
+def session_group(*, key_hash: str) -> str:
+    """Channels group of the sockets opened by one sign-in session (named by the key's SHA-256)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", key_hash):
+        raise ValueError("session groups are named by a SHA-256 hex digest, never by a raw key")
+    return f"session.{key_hash}"
+
+
+def session_close_sockets(*, key_hash: str) -> None:
+    """Tell every socket of a revoked or expired session to close with 4401 (best effort, logged)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = session_group(key_hash=key_hash)
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "session.close"})
+    except Exception:
+        # The heartbeat re-check closes the socket within one interval anyway.
+        logger.exception("closing the sockets of %s failed; the heartbeat will close them", group)

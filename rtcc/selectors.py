@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Max
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.roles import has_capability, roles_of
+from accounts.selectors import session_limit_reason
 from rtcc import realtime
 from rtcc.models import OutboxEvent
 from rtcc.outbox import event_message
@@ -46,10 +50,20 @@ def latest_seq() -> int:
 
 
 def socket_close_code(*, user_id: int, session_key: str | None) -> int | None:
-    """Re-check an open socket: 4401 when the user or session is gone, 4403 when no stream is left."""
+    """Re-check an open socket: 4401 when the user or session is gone, past its idle/absolute limit or
+    not OTP-verified (when MFA is required); 4403 when no stream is left."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or (session_key is not None and not SessionStore().exists(session_key)):
+    if user is None:
         return 4401
+    if session_key is not None:
+        store = SessionStore(session_key)
+        if not store.exists(session_key):
+            return 4401
+        data = store.load()
+        if session_limit_reason(session=data, user=user, now=time.time()) is not None:
+            return 4401
+        if settings.RTCC_MFA_REQUIRED and not data.get(DEVICE_ID_SESSION_KEY):
+            return 4401
     if not streams_visible_to(user=user):
         return 4403
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,28 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from `NAME` or from the file named by `NAME_FILE` (e.g. a Docker/compose secret).
+
+    Setting both is an error, so a forgotten variable cannot silently win over the file.
+    """
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if value is not None and path is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if path is None:
+        return default if value is None else value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {reason}") from exc
+
+
+def secret_list(name: str) -> list[str]:
+    return [item.strip() for item in env_secret(name).split(",") if item.strip()]
+
+
 def _fernet_keys_valid(keys: list[str]) -> bool:
     """Fernet keys are 32 bytes in URL-safe base64 (44 characters)."""
     import base64
@@ -36,13 +59,14 @@ def _fernet_keys_valid(keys: list[str]) -> bool:
 INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 (dev default, refused in production)
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
+SECRET_KEY = env_secret("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+DATABASE_URL = env_secret("DATABASE_URL", "postgis://rtcc:rtcc@127.0.0.1:5432/rtcc")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgis://rtcc:rtcc@127.0.0.1:5432/rtcc"),
+        DATABASE_URL,
         # Django advises against persistent connections under ASGI (each sync call may use a new thread).
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
@@ -52,7 +76,7 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_rtcc")
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = env_secret("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 if not DEBUG:
     problems = []
@@ -60,9 +84,9 @@ if not DEBUG:
         problems.append("SECRET_KEY must be set to a random value of at least 40 characters")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the real host names (no '*')")
-    if "rtcc:rtcc@" in os.environ.get("DATABASE_URL", "rtcc:rtcc@"):
+    if "rtcc:rtcc@" in DATABASE_URL:
         problems.append("DATABASE_URL must be set (the default dev password is not allowed)")
-    if not _fernet_keys_valid(env_list("RTCC_FIELD_ENCRYPTION_KEYS", "")):
+    if not _fernet_keys_valid(secret_list("RTCC_FIELD_ENCRYPTION_KEYS")):
         problems.append("RTCC_FIELD_ENCRYPTION_KEYS must list one or more Fernet keys (see docs/cameras.md)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems))
@@ -114,12 +138,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every response (errors and redirects too) carries the Content-Security-Policy.
+    "csp.middleware.CSPMiddleware",
+    "rtcc.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Issue 8: idle/absolute session limits, then the second factor (OTP-verified session).
+    "accounts.middleware.SessionLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -236,9 +267,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rtcc.parsers.LimitedJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rtcc.api.schema.AutoSchema",  # also documents the error answers
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "rtcc.api.pagination.LimitOffsetPagination",  # limit capped at 1000
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "rtcc.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -301,7 +332,7 @@ CHANNEL_LAYERS = {
     }
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -335,7 +366,7 @@ RTCC_WS_HEARTBEAT_SECONDS = float(os.environ.get("RTCC_WS_HEARTBEAT_SECONDS", "1
 # Secrets stored in the database (camera stream credentials) are encrypted with Fernet. Give one
 # or more comma-separated keys; the first encrypts, all decrypt (rotation). Dev derives a key
 # from SECRET_KEY; production refuses to start without this setting.
-RTCC_FIELD_ENCRYPTION_KEYS = env_list("RTCC_FIELD_ENCRYPTION_KEYS", "")
+RTCC_FIELD_ENCRYPTION_KEYS = secret_list("RTCC_FIELD_ENCRYPTION_KEYS")
 # Cameras
 RTCC_CAMERA_CONE_MIN_ZOOM = int(os.environ.get("RTCC_CAMERA_CONE_MIN_ZOOM", "16"))
 RTCC_CAMERA_PROBE_SECONDS = float(os.environ.get("RTCC_CAMERA_PROBE_SECONDS", "300"))
@@ -367,7 +398,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RTCC_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; the audit trail records them, the log keeps lockouts.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Debian 12 ships GDAL 3.6; we never open untrusted files through GDAL, so its sandboxing
@@ -377,8 +409,101 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # --- Issue 8: authentication (MFA, lockout, session limits) -------------------------------------
 # django-axes first: it refuses a locked-out account before the password is even checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# TOTP second factor for every account (enrolment on first sign-in); on unless explicitly turned off.
+RTCC_MFA_REQUIRED = env_bool("RTCC_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("RTCC_MFA_ISSUER", "RTCC Ops")
+RTCC_MFA_RECOVERY_CODES = 10
+# Lockout: 5 failed sign-ins lock the username for 10 minutes (admins can unlock at /accounts/users/).
+AXES_FAILURE_LIMIT = int(os.environ.get("RTCC_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RTCC_LOCKOUT_MINUTES", "10")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# One address cannot lock out every account quickly: sign-in POSTs per minute per client IP.
+RTCC_LOGIN_POSTS_PER_MINUTE = int(os.environ.get("RTCC_LOGIN_POSTS_PER_MINUTE", "30"))
+# Idle limit, from the last user-initiated request (see docs/authentication.md "What counts as
+# activity"); the absolute limit is SESSION_COOKIE_AGE from sign-in (the wall role: its own limit).
+RTCC_IDLE_TIMEOUT_SECONDS = int(os.environ.get("RTCC_IDLE_TIMEOUT_SECONDS", "1800"))
 
 # --- Issue 8: audit trail (hash chain, retention, anomaly flags) --------------------------------
+# The platform never deletes audit rows; this is how long an agency promises to keep them before
+# archiving (export + `audit_verify --expect-head`, docs/audit.md). Less than a year is refused.
+RTCC_AUDIT_RETENTION_DAYS = int(os.environ.get("RTCC_AUDIT_RETENTION_DAYS", "365"))
+if RTCC_AUDIT_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured("RTCC_AUDIT_RETENTION_DAYS must be at least 365 (one year of audit trail).")
+# Anomaly flags (docs/audit.md): same plate searched this many times by one user in 7 days…
+RTCC_AUDIT_REPEAT_PLATE_SEARCHES = int(os.environ.get("RTCC_AUDIT_REPEAT_PLATE_SEARCHES", "3"))
+# …and a day's searches above max(this floor, 3 x the user's median day over the prior 30 days).
+RTCC_AUDIT_DAILY_SEARCH_FLOOR = int(os.environ.get("RTCC_AUDIT_DAILY_SEARCH_FLOOR", "50"))
 
 # --- Issue 8: web and API hardening (CSP, HSTS, throttling, secrets) ----------------------------
 
+# Content-Security-Policy (django-csp 4): no inline script, no eval, no inline style attributes.
+# Leaflet positions its layers through the CSSOM (element.style), which CSP does not restrict.
+# NONCE appears in the header only on a page that reads request.csp_nonce: django-leaflet's admin
+# map widget is the one such page (its inline <script> carries the nonce).
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of the tile server: its origin, with Leaflet's {s} subdomain as a wildcard."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []  # a path on this server: covered by 'self'
+    host = parts.netloc.replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *_tile_source(RTCC_TILE_URL)],
+        # 'self' covers ws:/wss: of this host (CSP Level 3; Chromium, Firefox and Safari agree).
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The browser features no page uses are switched off (geolocation: the public camera form).
+RTCC_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+# Headers and cookies. The session cookie stays SameSite=Lax, not Strict: a link to a case or an
+# alert from e-mail or another agency system must open signed in, and every state change is a
+# POST guarded by the CSRF token (SameSite only adds defence in depth there).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Read by the page modules to send X-CSRFToken with fetch(); the token alone grants nothing.
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    # Behind the TLS proxy (SECURE_PROXY_SSL_HEADER above). /healthz stays on plain HTTP for the
+    # load balancer's and compose's health checks. RTCC_SECURE_COOKIES=0 (a plain-HTTP trial,
+    # docs/operations.md) also turns the redirect off unless RTCC_SSL_REDIRECT says otherwise.
+    SECURE_SSL_REDIRECT = env_bool("RTCC_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("RTCC_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RTCC_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("RTCC_HSTS_PRELOAD", True)
+
+# Ingest throttling: requests (not records) per feed API key, counted in the shared Redis cache.
+# The LPR benchmark posts 10,000-read batches several times a second; 600/minute leaves room.
+RTCC_INGEST_RATE = os.environ.get("RTCC_INGEST_RATE", "600/minute")
+# django-axes warns when lockout is by username only. That is the requirement here (CJIS 5.5.3:
+# lock the *account* after failed attempts); attempts from one address are limited separately.
+if "axes.W006" not in SILENCED_SYSTEM_CHECKS:
+    SILENCED_SYSTEM_CHECKS.append("axes.W006")

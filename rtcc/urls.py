@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.permissions import HasCapability
 from accounts.roles import has_capability
@@ -26,17 +27,27 @@ class SchemaApi(SpectacularAPIView):
     permission_classes = [HasCapability]
 
 
-class SchemaDocs(SpectacularSwaggerView):
+class SchemaDocs(SpectacularSwaggerSplitView):
+    """Swagger UI under the strict CSP: its init script is this same URL with `?script` (same capability)."""
+
     capability = "api.schema"
     permission_classes = [HasCapability]
+    template_name = "api_docs.html"  # the package's page has an inline <style>; ours links a file
 
+
+# Production error pages: templates/400.html, 403.html, 404.html (Django's defaults render them)
+# and this handler for 500 (JSON under /api/).
+handler500 = "rtcc.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the Django admin).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Lazy: the hashed name comes from the static manifest, which may not exist at import time.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("accounts/", include("accounts.urls")),
+    # One sign-in for everyone: the admin site's own form would skip the MFA step and the throttle.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rtcc.api.urls")),
     path("api/schema/", SchemaApi.as_view(), name="api-schema"),
@@ -54,4 +65,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("bulletins.urls")),
     path("", include("shifts.urls")),
+    path("", include("audit.urls")),
 ]

@@ -10,11 +10,14 @@ from accounts.roles import has_capability
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponseRedirect:
-    """Where "/" and a fresh sign-in land: the wall page for wall displays, the ops map for staff."""
+    """Where "/" and a fresh sign-in land: the wall page for wall displays, the audit trail for
+    auditors, the ops map for staff."""
     if not request.user.is_authenticated:
         return redirect("login")  # then back here (LOGIN_REDIRECT_URL), to the right screen
     if has_capability(request.user, "ops.wall"):
         return redirect("ops-wall")
+    if not has_capability(request.user, "ops.view") and has_capability(request.user, "audit.read"):
+        return redirect("audit-events")  # auditors
     return redirect("ops-map")
 
 

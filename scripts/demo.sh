@@ -17,6 +17,8 @@ if (exec 3<>"/dev/tcp/${HOST}/${PORT}") 2>/dev/null; then
 fi
 
 .venv/bin/python manage.py demo_setup
+# MFA is required: the demo users get an authenticator now; their setup keys are printed below.
+.venv/bin/python manage.py demo_mfa >.demo/mfa-keys.txt
 # Demo cameras: live-share ones use this demo's own /healthz as a stand-in stream host.
 .venv/bin/python manage.py demo_cameras --stream-base "http://${HOST}:${PORT}/healthz"
 # Demo LPR: a reader feed, readers at demo camera sites, a hotlist of invented plates.
@@ -74,6 +76,10 @@ cat <<TXT
     supervisor  rtcc-supervisor-demo
     admin       rtcc-admin-demo        (also /admin/, /rules/, /cameras/review/, /cameras/import/)
     wall        rtcc-wall-demo         (read-only wall display: /wall/)
+    auditor     rtcc-auditor-demo      (audit trail, export, anomaly flags: /audit/)
+
+$(cat .demo/mfa-keys.txt)
+    Current code without a phone: .venv/bin/python manage.py mfa_code analyst
 
   Camera self-registration (public, no login): http://${HOST}:${PORT}/cameras/register/
 

@@ -101,6 +101,8 @@ def _process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = dict(os.environ)
     env.update({"DATABASE_URL": url, "DATABASE_CONN_MAX_AGE": "0", "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1"})
+    # Servers skip the second factor unless the caller asks for it (tests/accounts/test_mfa_browser.py).
+    env["RTCC_MFA_REQUIRED"] = "0"
     env.update(extra or {})
     return env
 
@@ -196,6 +198,14 @@ def asgi_server(django_db_setup: None) -> Iterator[str]:
 
 def wait_until(predicate: Callable[[], bool], *, timeout: float = 20, what: str = "condition") -> None:
     _wait_for(predicate, timeout=timeout, what=what)
+
+
+@pytest.fixture(autouse=True)
+def mfa_only_when_marked(request: pytest.FixtureRequest, settings: Any) -> None:
+    # Most tests sign in with force_login and test something else; @pytest.mark.mfa keeps the
+    # second factor required (tests/accounts/helpers.py::login_verified signs in with it).
+    if request.node.get_closest_marker("mfa") is None:
+        settings.RTCC_MFA_REQUIRED = False
 
 
 @pytest.fixture(autouse=True)

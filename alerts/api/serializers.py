@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from alerts.choices import AlertStatus, AlertType
+from rtcc.api.inputs import DateTimeField
 
 
 class UserRefOut(serializers.Serializer):
@@ -89,7 +90,7 @@ class AlertMuteIn(serializers.Serializer):
     type = serializers.CharField(required=False, allow_blank=True, default="")
     source_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=128)
     reason = serializers.CharField(max_length=200)
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()
 
 
 class AlertMuteOut(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from bulletins.choices import BulletinKind, Channel, HandlingMarking
 from bulletins.models import Bulletin, BulletinPhoto, BulletinVersion, Dissemination
+from rtcc.api.inputs import DateTimeField
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -50,7 +51,7 @@ class BulletinIn(serializers.Serializer):
     contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()
     case_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from cameras.choices import OwnerType
 from cameras.models import Camera, FootageFile, FootageRequest
+from rtcc.api.inputs import DateTimeField
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "contact_after_hours")
 ADMIN_FIELDS = ("stream_url", "has_credentials", "source", "external_id", "rejection_reason", "submitted_at")
@@ -22,8 +23,9 @@ class CameraOut(serializers.ModelSerializer):
     mou_expired = serializers.SerializerMethodField()
     live_available = serializers.SerializerMethodField()
     footage_requestable = serializers.SerializerMethodField()
-    has_credentials = serializers.BooleanField(read_only=True)
-    submitted_at = serializers.DateTimeField(source="created_at", read_only=True)
+    # Admin-only fields are left out for other roles: not read_only, so the schema does not require them.
+    has_credentials = serializers.BooleanField(required=False, help_text="Admins only.")
+    submitted_at = serializers.DateTimeField(source="created_at", required=False, help_text="Admins only.")
     owner_name = serializers.CharField(allow_blank=True, help_text="Hidden for residential owners without contacts.")
     contact_name = serializers.CharField(required=False, help_text="Analysts and admins only.")
     contact_phone = serializers.CharField(required=False, help_text="Analysts and admins only.")
@@ -62,6 +64,7 @@ class CameraOut(serializers.ModelSerializer):
             *ADMIN_FIELDS,
             "updated_at",
         )
+        extra_kwargs = {name: {"required": False} for name in ("source", "external_id", "rejection_reason")}
 
     def get_lat(self, obj: Camera) -> float:
         return obj.location.y
@@ -214,8 +217,8 @@ class FootageRequestOut(serializers.ModelSerializer):
 class FootageRequestIn(serializers.Serializer):
     camera = serializers.IntegerField()
     incident = serializers.IntegerField(required=False, allow_null=True)
-    window_start = serializers.DateTimeField()
-    window_end = serializers.DateTimeField()
+    window_start = DateTimeField()
+    window_end = DateTimeField()
     reason = serializers.CharField(max_length=500)
     case_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
 

@@ -18,6 +18,7 @@ from cameras.files import sniff_content_type
 from cameras.models import Camera, FootageFile, FootageRequest
 from incidents.models import Incident
 from rtcc.errors import InvalidInput, NotFound, PermissionDenied
+from rtcc.uploads import refuse_active_content
 
 MAX_WINDOW = timedelta(hours=24)
 
@@ -123,6 +124,8 @@ def footage_request_fulfil(
     for upload in files:
         if upload.size is not None and upload.size > settings.RTCC_FOOTAGE_MAX_BYTES:
             raise InvalidInput(f"files: {upload.name} is larger than {settings.RTCC_FOOTAGE_MAX_BYTES} bytes")
+        # Owners deliver many (often proprietary DVR) formats, kept as downloads; programs and HTML never.
+        refuse_active_content(upload, field="files")
     with transaction.atomic(durable=True):
         request = _open_request(request_id)
         for upload in files:
@@ -162,9 +165,15 @@ def footage_request_decline(*, user: AbstractBaseUser, request_id: int, note: st
 def footage_requests_expire(*, now: datetime | None = None) -> int:
     """Open requests whose footage the owner has deleted by now become expired."""
     now = now or timezone.now()
-    return FootageRequest.objects.filter(status=FootageStatus.REQUESTED, available_until__lt=now).update(
-        status=FootageStatus.EXPIRED, closed_at=now
-    )
+    with transaction.atomic():
+        expired = FootageRequest.objects.filter(status=FootageStatus.REQUESTED, available_until__lt=now).update(
+            status=FootageStatus.EXPIRED, closed_at=now
+        )
+        if expired:
+            audit_record(
+                actor=None, action="retention.expire", object_ref="footage_request", details={"expired": expired}
+            )
+    return expired
 
 
 def _hash(upload: UploadedFile) -> tuple[str, int]:

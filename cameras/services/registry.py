@@ -96,7 +96,13 @@ def camera_update(*, user: AbstractBaseUser, camera_id: int, data: dict[str, Any
         camera = _locked(camera_id)
         changed = _apply(camera, data)
         if changed:
-            camera.save()
+            try:
+                with transaction.atomic():
+                    camera.save()
+            except IntegrityError as exc:
+                if "camera_unique_import_id" in str(exc):
+                    raise InvalidInput("external_id: another camera from this source has this id") from exc
+                raise InvalidInput(f"camera: {exc}") from exc
             audit_record(actor=user, action="camera.update", object_ref=f"camera:{camera.pk}", details=_changes(data))
             publish_camera_changed(cameras=[camera])
     return camera

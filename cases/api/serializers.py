@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from cases.choices import USER_LOG_KIND_CHOICES, CaseStatus, Contribution, LinkKind, LogKind, Outcome
 from cases.models import Case, CaseLink, CaseLogEntry
+from rtcc.api.inputs import DateTimeField
 
 
 class CaseOut(serializers.ModelSerializer):
@@ -109,7 +110,7 @@ class CasePatchIn(serializers.Serializer):
 class CaseLogEntryIn(serializers.Serializer):
     text = serializers.CharField(max_length=8000, trim_whitespace=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=USER_LOG_KIND_CHOICES, default=LogKind.NOTE)
-    action_at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
+    action_at = DateTimeField(required=False, help_text="When it happened; default now.")
     corrects_id = serializers.IntegerField(required=False, min_value=1, help_text="The entry a correction corrects.")
     audit_event_id = serializers.IntegerField(required=False, min_value=1, help_text="The audited plate search.")
 

@@ -147,7 +147,9 @@ def points_map(points: list[MapPoint], *, width: float, height: float) -> Drawin
 
 
 def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    # splitInRow: a cell taller than a page (a 20,000-character summary) continues on the next page
+    # instead of failing the whole packet with a LayoutError (a 500 found by the fuzzer).
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

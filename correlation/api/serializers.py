@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from correlation import selectors
+from rtcc.api.inputs import DateTimeField
 
 PURPOSE_HELP = (
     "Unlocks plate reads and GPS subjects: a purpose code of the LPR search (RTCC_LPR_SEARCH_PURPOSES); "
@@ -21,7 +22,7 @@ class CorrelationQuery(serializers.Serializer):
     alert = serializers.IntegerField(required=False, min_value=1, help_text="Alert id: its location and time.")
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90, help_text="Map point: latitude.")
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180, help_text="Map point: longitude.")
-    at = serializers.DateTimeField(required=False, help_text="Map point: the moment (default now).")
+    at = DateTimeField(required=False, help_text="Map point: the moment (default now).")
     radius = serializers.FloatField(
         required=False,
         default=selectors.DEFAULT_RADIUS_M,

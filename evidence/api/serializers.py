@@ -27,7 +27,9 @@ class DownloadQueryIn(serializers.Serializer):
 class EvidenceOut(serializers.ModelSerializer[Evidence]):
     uploader = serializers.CharField(source="uploader.get_username", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
-    hold_set_by = serializers.CharField(source="hold_set_by.get_username", read_only=True, default=None)
+    hold_set_by = serializers.CharField(
+        source="hold_set_by.get_username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Evidence
@@ -56,7 +58,7 @@ class EvidenceOut(serializers.ModelSerializer[Evidence]):
 
 
 class CustodyEntryOut(serializers.ModelSerializer[CustodyEntry]):
-    actor = serializers.CharField(source="actor.get_username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.get_username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CustodyEntry

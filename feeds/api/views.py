@@ -19,6 +19,7 @@ from incidents.ingest import CadBatchSerializer
 from monitoring.ingest import PingBatchSerializer
 from rtcc.errors import InvalidInput
 from rtcc.parsers import XML_PARSERS
+from rtcc.throttles import FeedIngestThrottle
 from shots.ingest import ShotsBatchSerializer
 
 
@@ -35,6 +36,7 @@ class IngestApi(APIView):
 
     authentication_classes = [FeedApiKeyAuthentication]
     permission_classes = [IsFeedOfKind]
+    throttle_classes = [FeedIngestThrottle]  # RTCC_INGEST_RATE per feed key (429 + Retry-After)
     feed_kind: str = ""
     max_records: int | None = None
 

@@ -21,6 +21,7 @@ from feeds.imports.csv_import import import_csv
 from feeds.imports.mapping import CellError, Mapping, MappingError, importer_for, mapping_from_text
 from feeds.models import Feed, ImportJob
 from rtcc.errors import ApplicationError, InvalidInput
+from rtcc.uploads import require_text
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ def _enqueue(
 
     if upload.size is not None and upload.size > settings.RTCC_IMPORT_MAX_BYTES:
         raise InvalidInput(f"file: larger than the limit of {settings.RTCC_IMPORT_MAX_BYTES} bytes")
+    # CSV, JSON or GeoJSON: text by content, whatever the name says.
+    require_text(upload, field="file", json=Path(upload.name or "").suffix.lower() in (".json", ".geojson"))
     with transaction.atomic(durable=True):
         job = ImportJob.objects.create(
             target=target,

@@ -5,6 +5,7 @@ import django_filters
 from incidents.choices import OPEN_STATUSES, IncidentStatus
 from incidents.models import Incident
 from operations.selectors import operation_filter_incidents, operation_get_for_user
+from rtcc.api.filters import IsoDateTimeFilter
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -14,10 +15,10 @@ class IncidentFilter(django_filters.FilterSet):
     priority = django_filters.NumberFilter()
     priority__lte = django_filters.NumberFilter(field_name="priority", lookup_expr="lte")
     district = django_filters.CharFilter()
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     # Playback: incidents received before a window that were still open at its start.
-    closed_after = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="gte")
+    closed_after = IsoDateTimeFilter(field_name="closed_at", lookup_expr="gte")
     operation = django_filters.NumberFilter(
         method="filter_operation", label="Large-event operation id: inside its area and time window"
     )

@@ -7,6 +7,7 @@ writes are lpr.services.hits. Every response carries the stored `status`.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability
+from audit.services import audit_record
 from lpr import selectors
 from lpr.api.serializers import HitDetailOut, HitFeatureOut, HitOut, HitOutcomeIn, HitRejectIn, ReaderFeatureOut
 from lpr.choices import HitKind, HitStatus, ReaderStatus
@@ -59,6 +61,17 @@ class HitListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Hit]:
         return selectors.hit_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        shown = len(response.data.get("results", [])) if isinstance(response.data, dict) else 0
+        audit_record(  # reading hits is a read of plate data
+            actor=request.user,  # type: ignore[arg-type]
+            action="lpr.hits.list",
+            object_ref="lpr_hit",
+            details={"shown": shown, "filters": {key: value[:64] for key, value in request.query_params.items()}},
+        )
+        return response
+
 
 def detail_response(request: Request, hit: Hit) -> Response:
     read = selectors.hit_read(hit=hit)
@@ -84,7 +97,14 @@ class HitDetailApi(APIView):
 
     @extend_schema(responses=HitDetailOut)
     def get(self, request: Request, pk: int) -> Response:
-        return detail_response(request, visible_hit(request, pk))
+        hit = visible_hit(request, pk)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action="lpr.hit.view",
+            object_ref=f"hit:{hit.pk}",
+            details={"plate": hit.plate},
+        )
+        return detail_response(request, hit)
 
 
 class HitConfirmApi(APIView):

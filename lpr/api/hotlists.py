@@ -16,7 +16,7 @@ from cap.models import CapAlert
 from lpr.amber import is_amber, plate_candidates
 from lpr.models import Hotlist, HotlistEntry, HotlistEntryChange
 from lpr.services import hotlists as services
-from rtcc.api.inputs import validated
+from rtcc.api.inputs import DateTimeField, validated
 from rtcc.errors import NotFound
 
 
@@ -72,8 +72,8 @@ class EntryIn(serializers.Serializer):
     case_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     ncic_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     vehicle_description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    effective_from = serializers.DateTimeField(required=False, allow_null=True)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    effective_from = DateTimeField(required=False, allow_null=True)
+    expires_at = DateTimeField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.permissions import HasCapability
 from lpr import retention, search, search_export
 from lpr.models import Read
-from rtcc.api.inputs import validated
+from rtcc.api.inputs import DateTimeField, validated
 
 PURPOSE_HELP = "Required. Why the search is made: a purpose code (RTCC_LPR_SEARCH_PURPOSES; audited)."
 CASE_NUMBER_HELP = f"Required. The case or CAD number the search is for (≤ {search.CASE_NUMBER_MAX}; audited)."
@@ -52,12 +52,12 @@ class SearchQuery(serializers.Serializer):
         f"At least {search.MIN_LITERALS} known characters. Optional when an area or a reader is given.",
     )
     state = serializers.CharField(required=False, allow_blank=True, default="", help_text="Two-letter state code.")
-    since = serializers.DateTimeField(
+    since = DateTimeField(
         required=False,
         default=None,
         help_text=f"Start of the window (default: {search.DEFAULT_WINDOW_DAYS} days before until).",
     )
-    until = serializers.DateTimeField(
+    until = DateTimeField(
         required=False,
         default=None,
         help_text=f"End of the window, exclusive (default: now). At most {search.MAX_WINDOW_DAYS} days after since.",

@@ -164,6 +164,13 @@ def entries_expire(*, now: dt.datetime | None = None) -> int:
             HotlistEntryChange.objects.create(
                 entry=entry, changed_by=None, action="expire", before={"active": True}, after={"active": False}
             )
+        if expired:
+            audit_record(
+                actor=None,
+                action="retention.expire",
+                object_ref="lpr_hotlist_entry",
+                details={"expired": len(expired), "entry_ids": [entry.pk for entry in expired][:1000]},
+            )
     return len(expired)
 
 

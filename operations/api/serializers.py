@@ -8,6 +8,7 @@ from rest_framework_gis.fields import GeometryField
 
 from operations.choices import LogKind, OperationStatus
 from operations.models import Operation, OperationLogEntry
+from rtcc.api.inputs import DateTimeField
 
 
 class OperationOut(serializers.ModelSerializer):
@@ -52,15 +53,15 @@ class AreaIn(serializers.Serializer):
 class OperationIn(AreaIn):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
 
 
 class OperationPatchIn(AreaIn):
     name = serializers.CharField(max_length=120, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    starts_at = DateTimeField(required=False)
+    ends_at = DateTimeField(required=False)
 
 
 class LogEntryOut(serializers.ModelSerializer):
@@ -74,6 +75,6 @@ class LogEntryOut(serializers.ModelSerializer):
 class LogEntryIn(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
     kind = serializers.ChoiceField(choices=LogKind.choices, default=LogKind.NOTE)
-    at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
+    at = DateTimeField(required=False, help_text="When it happened; default now.")
     incident_id = serializers.IntegerField(required=False, min_value=1)
     alert_id = serializers.IntegerField(required=False, min_value=1)

@@ -27,3 +27,20 @@ def describe_errors(errors: Any) -> str:
     if isinstance(errors, list) and errors:
         return " ".join(str(m) for m in errors)
     return "Invalid input."
+
+
+class DateTimeField(serializers.DateTimeField):
+    """An input date-time in a plausible range (1900-2199); anything else is a typo, answered with 400.
+
+    Years before 1900 would also come back in the local zone's mean solar time (offsets with
+    seconds, e.g. -05:50:36), which is not an RFC 3339 date-time.
+    """
+
+    earliest_year = 1900
+    latest_year = 2199
+
+    def to_internal_value(self, value: Any) -> Any:
+        parsed = super().to_internal_value(value)
+        if not self.earliest_year <= parsed.year <= self.latest_year:
+            raise serializers.ValidationError(f"must be between {self.earliest_year} and {self.latest_year}.")
+        return parsed

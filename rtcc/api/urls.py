@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("evidence.api.urls")),
     path("", include("bulletins.api.urls")),
     path("", include("shifts.api.urls")),
+    path("", include("audit.api.urls")),
 ]

@@ -62,7 +62,7 @@ class RuleDetailApi(APIView):
         rule = services.rule_update(user=request.user, rule_id=rule_id, data=request.data, partial=True)  # type: ignore[arg-type]
         return Response(_rule_out(request, rule))
 
-    @extend_schema(responses=RuleOut)
+    @extend_schema(responses={200: RuleOut}, description="Disables the rule and returns it (200, not 204).")
     def delete(self, request: Request, rule_id: int) -> Response:
         rule = services.rule_disable(user=request.user, rule_id=rule_id)  # type: ignore[arg-type]
         return Response(_rule_out(request, rule))

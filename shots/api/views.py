@@ -12,9 +12,17 @@ from shots.api.serializers import ShotsFeatureOut
 from shots.choices import ReviewStatus
 from shots.models import ShotsFired
 
+# Ten years: larger values overflowed timedelta (a 500 found by the fuzzer); now a 400 naming the field.
+MAX_SINCE_HOURS = 24 * 366 * 10
+
 
 class ShotsFilter(django_filters.FilterSet):
-    since_hours = django_filters.NumberFilter(method="filter_since_hours", label="Detected in the last N hours")
+    since_hours = django_filters.NumberFilter(
+        method="filter_since_hours",
+        label=f"Detected in the last N hours (0-{MAX_SINCE_HOURS})",
+        min_value=0,
+        max_value=MAX_SINCE_HOURS,
+    )
     review_status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices)
 
     class Meta:

@@ -1,6 +1,8 @@
 // Live event stream: WebSocket push plus REST catch-up, so a dropped connection loses nothing.
 // Every event carries a seq; events are applied in seq order, each at most once.
 
+import "./activity.js"; // every live page reports real input, so its idle clock runs right
+
 const CLOSE_UNAUTHENTICATED = 4401;
 const CLOSE_FORBIDDEN = 4403;
 
@@ -70,7 +72,13 @@ export class LiveStream {
             credentials: "same-origin",
             headers: { Accept: "application/json" },
           });
-          if (response.status === 401 || response.status === 403) {
+          if (response.status === 401) {
+            // Session ended (idle or absolute limit, revoked): sign in again, then come back here.
+            this.onState("signed-out");
+            window.location.assign(`/accounts/login/?next=${encodeURIComponent(window.location.pathname)}`);
+            return;
+          }
+          if (response.status === 403) {
             this.onState("denied");
             return;
           }

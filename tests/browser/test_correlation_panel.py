@@ -108,7 +108,7 @@ def test_right_click_on_the_map_correlates_that_point(
     page: Page, asgi_server: str, analyst_login: str, scene: Scene
 ) -> None:
     sign_in(page, asgi_server, analyst_login)
-    page.wait_for_function("window.rtccMap !== undefined")
+    page.wait_for_function("() => window.rtccMap !== undefined")
     page.evaluate(f"window.rtccMap.setView([{P_LAT}, {P_LON}], 17, {{ animate: false }})")
     box = page.locator("#map").bounding_box()
     assert box is not None

@@ -108,7 +108,7 @@ def test_five_thousand_events_keep_markers_rows_and_memory_bounded(
 ) -> None:
     username = browser_user(make_user, "memory-analyst", Role.ANALYST)
     sign_in(page, asgi_server, username)
-    page.wait_for_function("window.rtccMapReady === true", timeout=15_000)
+    page.wait_for_function("() => window.rtccMapReady === true", timeout=15_000)
     expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=10_000)
     heap_before = heap_after_gc(page)
 
@@ -126,7 +126,7 @@ def test_five_thousand_events_keep_markers_rows_and_memory_bounded(
     expect(page.locator("#open-total")).to_have_text(str(open_count), timeout=30_000)
     # Closed incidents linger 8 s greyed out, then leave the map, the list and memory.
     try:
-        page.wait_for_function(f"window.rtccIncidents.size === {open_count}", timeout=30_000)
+        page.wait_for_function(f"() => window.rtccIncidents.size === {open_count}", timeout=30_000)
     except Exception:
         held = page.evaluate(
             """() => { const c = {};

@@ -58,12 +58,13 @@ def test_ten_thousand_open_incidents_render_clustered(
     by_priority = seed(COUNT)
     username = browser_user(make_user, "scale-analyst", Role.ANALYST)
     sign_in(page, asgi_server, username)
-    page.wait_for_function("window.rtccMapReady === true", timeout=60_000)  # warm-up load
+    page.wait_for_function("() => window.rtccMapReady === true", timeout=60_000)  # warm-up load
 
     started = time.monotonic()
     page.goto(f"{asgi_server}/ops/")
     page.wait_for_function(
-        "window.rtccMapReady === true && document.querySelectorAll('.marker-cluster').length > 0", timeout=60_000
+        "() => window.rtccMapReady === true && document.querySelectorAll('.marker-cluster').length > 0",
+        timeout=60_000,
     )
     seconds = time.monotonic() - started
     in_page_ms = page.evaluate("window.rtccMapReadyMs")

@@ -86,7 +86,7 @@ BAD_RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "unknown role",
         with_actions(audience={"roles": ["analyst", "chief"], "users": []}),
-        "actions.audience.roles[1]: 'chief' is not a role (analyst, supervisor, admin, wall)",
+        "actions.audience.roles[1]: 'chief' is not a role (analyst, supervisor, admin, wall, auditor)",
     ),
     (
         "unknown username",

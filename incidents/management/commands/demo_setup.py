@@ -19,6 +19,7 @@ DEMO_USERS = {
     Role.SUPERVISOR: "rtcc-supervisor-demo",
     Role.ADMIN: "rtcc-admin-demo",
     Role.WALL: "rtcc-wall-demo",
+    Role.AUDITOR: "rtcc-auditor-demo",
 }
 DEMO_FEED = "Milwaukee CAD (demo replay)"
 
