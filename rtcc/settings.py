@@ -9,51 +9,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from rtcc.env import env_bool, env_list, env_secret, fernet_keys_valid, secret_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_secret(name: str, default: str = "") -> str:
-    """A secret from `NAME` or from the file named by `NAME_FILE` (e.g. a Docker/compose secret).
-
-    Setting both is an error, so a forgotten variable cannot silently win over the file.
-    """
-    value = os.environ.get(name)
-    path = os.environ.get(f"{name}_FILE")
-    if value is not None and path is not None:
-        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
-    if path is None:
-        return default if value is None else value
-    try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {reason}") from exc
-
-
-def secret_list(name: str) -> list[str]:
-    return [item.strip() for item in env_secret(name).split(",") if item.strip()]
-
-
-def _fernet_keys_valid(keys: list[str]) -> bool:
-    """Fernet keys are 32 bytes in URL-safe base64 (44 characters)."""
-    import base64
-    import binascii
-
-    try:
-        return bool(keys) and all(len(base64.urlsafe_b64decode(key.encode())) == 32 for key in keys)
-    except (binascii.Error, ValueError):
-        return False
 
 
 INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 (dev default, refused in production)
@@ -86,7 +44,7 @@ if not DEBUG:
         problems.append("ALLOWED_HOSTS must list the real host names (no '*')")
     if "rtcc:rtcc@" in DATABASE_URL:
         problems.append("DATABASE_URL must be set (the default dev password is not allowed)")
-    if not _fernet_keys_valid(secret_list("RTCC_FIELD_ENCRYPTION_KEYS")):
+    if not fernet_keys_valid(secret_list("RTCC_FIELD_ENCRYPTION_KEYS")):
         problems.append("RTCC_FIELD_ENCRYPTION_KEYS must list one or more Fernet keys (see docs/cameras.md)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems))
