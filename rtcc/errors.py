@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.defaults import page_not_found
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -103,6 +104,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "Internal error", "reference": reference}, status=500)
     # No request context: the error may have come from a context processor or the database.
     return HttpResponse(loader.get_template("500.html").render({"reference": reference}), status=500)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a path no route matches answers JSON under /api/ (API clients parse it), our page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": f"No API endpoint at {request.path}."}, status=404)
+    return page_not_found(request, exception)
 
 
 def render_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:

@@ -38,6 +38,7 @@ class SchemaDocs(SpectacularSwaggerSplitView):
 # Production error pages: templates/400.html, 403.html, 404.html (Django's defaults render them)
 # and this handler for 500 (JSON under /api/).
 handler500 = "rtcc.errors.server_error"
+handler404 = "rtcc.errors.not_found"
 
 urlpatterns = [
     path("", home, name="home"),

@@ -75,3 +75,12 @@ def test_api_not_found_is_json(client: Client) -> None:
     response = client.get("/api/v1/cases/999999/")
     assert response.status_code == 404
     assert response.json() == {"error": response.json()["error"]}
+
+
+def test_an_unknown_api_path_is_json_too(client: Client) -> None:
+    response = client.get("/api/v1/rules/null,null/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "No API endpoint at /api/v1/rules/null,null/."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -30,6 +30,7 @@ class ApiCrash(APIView):
 
 
 handler500 = "rtcc.errors.server_error"
+handler404 = "rtcc.errors.not_found"
 
 urlpatterns = [
     path("boom/", page_crash),
