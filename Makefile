@@ -26,7 +26,7 @@ fmt:
 	.venv/bin/ruff format .
 
 typecheck:
-	.venv/bin/mypy rtcc accounts feeds incidents alerts shots cap monitoring audit cameras lpr areas operations rules correlation cases evidence bulletins shifts
+	.venv/bin/mypy rtcc accounts feeds incidents alerts shots cap monitoring audit cameras lpr areas operations rules correlation cases evidence bulletins shifts analytics
 
 schema:
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -160,6 +160,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
+        # The public transparency page's policy text (one row; never deleted).
+        "analytics.view_transparencypolicy",
+        "analytics.add_transparencypolicy",
+        "analytics.change_transparencypolicy",
     ],
 }
 

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class AnalyticsConfig(AppConfig):
     name = "analytics"
-    verbose_name = "Analytics (arrives with the analytics issue)"
+    verbose_name = "Analytics and transparency"

@@ -67,4 +67,5 @@ urlpatterns = [
     path("", include("bulletins.urls")),
     path("", include("shifts.urls")),
     path("", include("audit.urls")),
+    path("", include("analytics.urls")),
 ]
