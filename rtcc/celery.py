@@ -62,6 +62,15 @@ app.conf.beat_schedule = {
     "evidence-verify-all": {"task": "evidence.tasks.verify_all", "schedule": crontab(hour=2, minute=45)},
     # Anomaly flags on searches (repeat plate, off shift, volume, unknown case number).
     "audit-compute-anomaly-flags": {"task": "audit.tasks.compute_anomaly_flags", "schedule": 900.0},
+    # Dashboard rollups: the recent days often, everything nightly (docs/analytics.md).
+    "analytics-refresh-recent": {
+        "task": "analytics.tasks.refresh_recent_rollups",
+        "schedule": float(os.environ.get("RTCC_ROLLUP_REFRESH_SECONDS", "300")),
+        "options": {"expires": 240},
+    },
+    "analytics-refresh-all": {"task": "analytics.tasks.refresh_all_rollups", "schedule": crontab(hour=3, minute=40)},
+    # Shift reports are written once each shift has ended.
+    "analytics-write-shift-reports": {"task": "analytics.tasks.write_due_shift_reports", "schedule": 300.0},
     "rules-evaluate-new-events": {
         "task": "rules.tasks.evaluate_new_events",
         "schedule": 30.0,

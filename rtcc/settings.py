@@ -157,6 +157,7 @@ STATICFILES_DIRS = [
     ("vendor/inter", BASE_DIR / "node_modules" / "@fontsource" / "inter"),
     ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet-heat", BASE_DIR / "node_modules" / "leaflet.heat" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"  # never served directly: uploads are read by workers, not browsers
 MEDIA_ROOT = Path(os.environ.get("RTCC_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -202,6 +203,8 @@ RTCC_ALERT_MUTE_MAX_HOURS = int(os.environ.get("RTCC_ALERT_MUTE_MAX_HOURS", "12"
 RTCC_ALERT_OVERLOAD_PER_HOUR = int(os.environ.get("RTCC_ALERT_OVERLOAD_PER_HOUR", "12"))
 # Casework: the agency name on bulletins and packets, evidence and photo limits, shift hours.
 RTCC_AGENCY_NAME = os.environ.get("RTCC_AGENCY_NAME", "RTCC Ops demo agency")
+# Analytics rollups: days recomputed by the frequent refresh (docs/analytics.md).
+RTCC_ROLLUP_RECENT_DAYS = max(1, int(os.environ.get("RTCC_ROLLUP_RECENT_DAYS", "3")))
 RTCC_EVIDENCE_MAX_BYTES = int(os.environ.get("RTCC_EVIDENCE_MAX_BYTES", str(2 * 1024**3)))
 RTCC_BULLETIN_PHOTO_MAX_BYTES = int(os.environ.get("RTCC_BULLETIN_PHOTO_MAX_BYTES", str(5 * 1024**2)))
 RTCC_BULLETIN_MAX_PHOTOS = int(os.environ.get("RTCC_BULLETIN_MAX_PHOTOS", "6"))

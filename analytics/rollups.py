@@ -1,0 +1,109 @@
+"""Summary tables behind the dashboards, so they stay fast at millions of incidents and reads.
+
+Two rollups, each rebuilt set-based in one transaction (DELETE the window, INSERT … SELECT …
+GROUP BY), so a reader sees either the old or the new figures, never half:
+
+- `analytics_incidentdaily`: incidents per local day x district x beat x call type, with how many
+  have a location and how many lie in an approved camera's view cone;
+- `analytics_readdaily`: LPR reads per local day x feed x reader.
+
+Celery beat refreshes the last `RTCC_ROLLUP_RECENT_DAYS` days every few minutes (late CAD updates
+and reads land there) and everything once a night (camera coverage changes as cameras are
+approved or retired; historic imports). `manage.py refresh_rollups [--full]` does the same by
+hand. Each refresh records itself in `RollupRun`; the dashboards print that time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from analytics.filters import local_today
+from analytics.models import RollupRun
+
+INCIDENTS = "incidents_daily"
+READS = "reads_daily"
+ROLLUP_LOCK_KEY = 7_209_001  # one refresh at a time (beat may overlap a manual run)
+
+# The call type counted is the effective one: the final call type when the CAD reclassified the call.
+
+INCIDENT_INSERT = """
+INSERT INTO analytics_incidentdaily (day, district, beat, call_type, incidents, located, covered)
+SELECT (i.received_at AT TIME ZONE %(tz)s)::date, i.district, i.beat,
+       COALESCE(NULLIF(i.final_call_type, ''), i.call_type),
+       count(*), count(i.location),
+       count(*) FILTER (WHERE i.location IS NOT NULL AND EXISTS (
+           SELECT 1 FROM cameras_camera c
+           WHERE c.status = 'approved' AND c.view_cone IS NOT NULL AND ST_Intersects(c.view_cone, i.location)))
+FROM incidents_incident i
+WHERE i.received_at >= %(since)s
+GROUP BY 1, 2, 3, 4
+"""
+
+READ_INSERT = """
+INSERT INTO analytics_readdaily (day, feed_id, reader_id, reads)
+SELECT (r.read_at AT TIME ZONE %(tz)s)::date, r.feed_id, COALESCE(r.reader_id, 0), count(*)
+FROM lpr_read r
+WHERE r.read_at >= %(since)s
+GROUP BY 1, 2, 3
+"""
+
+ROLLUPS = {
+    INCIDENTS: ("analytics_incidentdaily", INCIDENT_INSERT),
+    READS: ("analytics_readdaily", READ_INSERT),
+}
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    name: str
+    window_start: dt.date | None
+    rows: int
+    duration_ms: int
+
+
+def _refresh_one(name: str, window_start: dt.date | None) -> RefreshResult:
+    table, insert = ROLLUPS[name]
+    tz = settings.TIME_ZONE
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        if window_start is None:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
+            since = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+        else:
+            cursor.execute(f"DELETE FROM {table} WHERE day >= %s", [window_start])  # noqa: S608
+            since = dt.datetime.combine(window_start, dt.time.min, tzinfo=timezone.get_default_timezone())
+        cursor.execute(insert, {"tz": tz, "since": since})
+        rows = cursor.rowcount
+    duration_ms = int((time.perf_counter() - began) * 1000)
+    RollupRun.objects.update_or_create(
+        name=name,
+        defaults={
+            "refreshed_at": timezone.now(),
+            "window_start": window_start,
+            "rows": max(rows, 0),
+            "duration_ms": duration_ms,
+        },
+    )
+    return RefreshResult(name=name, window_start=window_start, rows=max(rows, 0), duration_ms=duration_ms)
+
+
+def refresh_rollups(*, full: bool = False, names: tuple[str, ...] = (INCIDENTS, READS)) -> list[RefreshResult]:
+    """Recompute the recent window (or everything with `full`) of each rollup, one transaction each."""
+    window_start = None if full else local_today() - dt.timedelta(days=settings.RTCC_ROLLUP_RECENT_DAYS - 1)
+    results = []
+    for name in names:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_KEY])
+            results.append(_refresh_one(name, window_start))
+    return results
+
+
+def last_refresh() -> dict[str, RollupRun]:
+    return {run.name: run for run in RollupRun.objects.all()}
