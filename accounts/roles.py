@@ -104,6 +104,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.anomalies": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
     # Metrics and reports (issue 9 fills these in).
     "metrics.read": frozenset({Role.AUDITOR, Role.SUPERVISOR}),
+    # The records behind a dashboard row (also needs the record kind's own read capability).
+    "metrics.drill": frozenset({Role.SUPERVISOR}),
     # Finishing sign-in: the second-factor pages (enrol, verify, recovery code) and the activity
     # ping. Every role, the wall display included (a person sets it up, so it enrols too).
     "accounts.signin": frozenset(Role.values),

@@ -53,7 +53,11 @@ class Alert(models.Model):
                 name="alert_resolved_has_disposition",
             ),
         ]
-        indexes = [models.Index(fields=["status", "priority"]), GinIndex(fields=["streams"], name="alert_streams_gin")]
+        indexes = [
+            models.Index(fields=["status", "priority"]),
+            GinIndex(fields=["streams"], name="alert_streams_gin"),
+            models.Index(fields=["created_at"], name="alert_created_at"),  # analytics date ranges
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.title}"

@@ -108,6 +108,8 @@ def parse_filter(params: QueryDict | dict[str, Any], *, default_days: int = DEFA
     if (end - start).days + 1 > MAX_DAYS:
         raise InvalidInput(f"end: the range is at most {MAX_DAYS} days.", details={"end": ["Range too long."]})
     district = str(params.get("district") or "").strip()
+    if "\x00" in district:
+        raise InvalidInput("district: must not contain NUL characters.", details={"district": ["Invalid."]})
     if len(district) > 16:
         raise InvalidInput("district: at most 16 characters.", details={"district": ["Too long."]})
     raw_types = params.getlist("call_type") if isinstance(params, QueryDict) else params.get("call_type") or []
@@ -118,6 +120,8 @@ def parse_filter(params: QueryDict | dict[str, Any], *, default_days: int = DEFA
         raise InvalidInput(
             f"call_type: at most {MAX_CALL_TYPES} call types.", details={"call_type": ["Too many values."]}
         )
+    if any("\x00" in t for t in call_types):
+        raise InvalidInput("call_type: must not contain NUL characters.", details={"call_type": ["Invalid."]})
     if any(len(t) > 64 for t in call_types):
         raise InvalidInput("call_type: at most 64 characters each.", details={"call_type": ["Too long."]})
     bucket = str(params.get("bucket") or "")

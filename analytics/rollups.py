@@ -5,7 +5,9 @@ GROUP BY), so a reader sees either the old or the new figures, never half:
 
 - `analytics_incidentdaily`: incidents per local day x district x beat x call type, with how many
   have a location and how many lie in an approved camera's view cone;
-- `analytics_readdaily`: LPR reads per local day x feed x reader.
+- `analytics_readdaily`: LPR reads per local day x feed x reader. Reads are purged after their
+  retention period but their daily counts stay: even a full refresh recomputes only from the
+  day after the latest purge's cut-off (`lpr.PurgeLedger`).
 
 Celery beat refreshes the last `RTCC_ROLLUP_RECENT_DAYS` days every few minutes (late CAD updates
 and reads land there) and everything once a night (camera coverage changes as cameras are
@@ -21,10 +23,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from analytics.filters import local_today
+from analytics.filters import agency_zone, local_today
 from analytics.models import RollupRun
+from lpr.models import PurgeLedger
 
 INCIDENTS = "incidents_daily"
 READS = "reads_daily"
@@ -67,11 +71,23 @@ class RefreshResult:
     duration_ms: int
 
 
+def _first_unpurged_read_day() -> dt.date | None:
+    """The first local day no purge has touched (the cut-off's own day was partly purged)."""
+    cutoff = PurgeLedger.objects.filter(policy="reads").aggregate(last=Max("window_end"))["last"]
+    if cutoff is None:
+        return None
+    return timezone.localtime(cutoff, agency_zone()).date() + dt.timedelta(days=1)
+
+
 def _refresh_one(name: str, window_start: dt.date | None) -> RefreshResult:
     table, insert = ROLLUPS[name]
     tz = settings.TIME_ZONE
     began = time.perf_counter()
     with connection.cursor() as cursor:
+        if window_start is None and name == READS:
+            # Reads are purged after their retention; their daily counts are not. A full refresh
+            # rebuilds only the days after the latest purge's cut-off, so older days keep their counts.
+            window_start = _first_unpurged_read_day()
         if window_start is None:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
             since = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)

@@ -41,7 +41,10 @@ class Case(models.Model):
                 name="case_approved_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at"], name="case_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -70,6 +73,8 @@ class CaseLink(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind", "object_id"], name="case_link_unique")]
+        # "Which cases link incident 42?" (assists, time to first camera).
+        indexes = [models.Index(fields=["kind", "object_id"], name="case_link_kind_object")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"

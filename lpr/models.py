@@ -187,7 +187,11 @@ class Hit(models.Model):
                 name="lpr_hit_verified_by_someone",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["read_id"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["read_id"]),
+            models.Index(fields=["read_at"], name="lpr_hit_read_at"),  # analytics date ranges
+        ]
 
     def __str__(self) -> str:
         return f"hit {self.plate} on {self.hotlist_id} ({self.status})"

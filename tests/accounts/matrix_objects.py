@@ -7,7 +7,7 @@ from typing import Any
 from tests.factories import CameraFactory, IncidentFactory
 
 
-def matrix_objects(make_user: Any) -> dict[str, int]:
+def matrix_objects(make_user: Any) -> dict[str, Any]:
     """One object of each kind a route can point at, so allowed roles get a 200, not a 404."""
     from feeds import services as feed_services
     from feeds.models import ImportJob
@@ -48,7 +48,28 @@ def matrix_objects(make_user: Any) -> dict[str, int]:
         "<int:bulletin_id>": _bulletin(make_user).pk,
         **_evidence_objects(make_user),
         **_audit_objects(make_user),
+        **_analytics_objects(),
+        "<int:report_id>": _shift_report().pk,
     }
+
+
+def _shift_report() -> Any:
+    from datetime import UTC, date, datetime
+
+    from analytics.models import ShiftReport
+
+    starts, ends = datetime(2026, 1, 1, 13, tzinfo=UTC), datetime(2026, 1, 1, 21, tzinfo=UTC)
+    return ShiftReport.objects.create(shift_date=date(2026, 1, 1), shift="Day", starts_at=starts, ends_at=ends)
+
+
+def _analytics_objects() -> dict[str, Any]:
+    """A dashboard with at least one table, that table's key (CSV export) and a drill-down kind."""
+    from analytics.dashboards import dashboards
+    from analytics.filters import MetricFilter
+
+    board = next((board for board in dashboards() if board.tables), dashboards()[0])
+    table = board.tables[0](MetricFilter.last_days()).key if board.tables else "no-table-yet"
+    return {"<dashboard:key>": board.key, "<slug:key>": board.key, "<slug:table>": table, "<slug:kind>": "incidents"}
 
 
 def _audit_objects(make_user: Any) -> dict[str, int]:

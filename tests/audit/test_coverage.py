@@ -34,6 +34,9 @@ EXPORT_ROUTES = {
     "api-bulletin-pdf": "bulletin.export_pdf",
     "bulletin-pdf": "bulletin.export_pdf",
     "audit-export": "audit.export",
+    "analytics-export": "analytics.export",
+    "analytics-hotspots-repeat-csv": "analytics.export",
+    "analytics-monthly-report": "analytics.monthly_report_pdf",
 }
 EXPORT_WORDS = ("export", "download", "pdf", "packet", "mou", "csv", "zip")
 
@@ -95,6 +98,9 @@ def test_each_export_and_download_is_audited(
         "api-bulletin-pdf": (supervisor, f"/api/v1/bulletins/{bulletin['id']}/pdf/", {}),
         "bulletin-pdf": (supervisor, f"/bulletins/{bulletin['id']}/pdf/", {}),
         "audit-export": (auditor, "/audit/export.csv", {"action": "case.open"}),
+        "analytics-export": (auditor, "/analytics/assists/incidents_assists_by_call_type.csv", {}),
+        "analytics-hotspots-repeat-csv": (supervisor, "/analytics/hotspots/repeat-addresses.csv", {}),
+        "analytics-monthly-report": (supervisor, "/analytics/reports/monthly.pdf", {}),
     }
     assert set(calls) == set(EXPORT_ROUTES)
     for name, (user, url, params) in calls.items():
