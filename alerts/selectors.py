@@ -70,21 +70,38 @@ def overload_threshold() -> int:
     return int(getattr(settings, "RTCC_ALERT_OVERLOAD_PER_HOUR", 12))
 
 
-def workload_row(*, user: Any, now: dt.datetime | None = None) -> WorkloadRow:
-    """One analyst's last 60 minutes: alerts they acknowledged or took, open alerts raised on their streams."""
-    now = now or timezone.now()
-    since = now - dt.timedelta(hours=1)
-    handled = (
-        Alert.objects.filter(
-            Q(acknowledged_by=user, acknowledged_at__gte=since) | Q(assignee=user, assigned_at__gte=since)
-        )
-        .distinct()
-        .count()
+def _recent_alerts(since: dt.datetime) -> list[dict[str, Any]]:
+    """Alerts touched in the last hour: acknowledged, assigned or raised since `since` (one query)."""
+    rows = Alert.objects.filter(
+        Q(acknowledged_at__gte=since) | Q(assigned_at__gte=since) | Q(created_at__gte=since)
+    ).values(
+        "id",
+        "acknowledged_by_id",
+        "acknowledged_at",
+        "assignee_id",
+        "assigned_at",
+        "streams",
+        "status",
+        "created_at",
     )
-    open_raised = Alert.objects.filter(
-        streams__overlap=streams_visible_to(user=user), status__in=OPEN_ALERT_STATUSES, created_at__gte=since
-    ).count()
-    threshold = overload_threshold()
+    return [dict(row) for row in rows]
+
+
+def _workload_row(*, user: Any, recent: list[dict[str, Any]], since: dt.datetime, threshold: int) -> WorkloadRow:
+    def mine(alert: dict[str, Any]) -> bool:
+        acknowledged = (
+            alert["acknowledged_by_id"] == user.pk and alert["acknowledged_at"] and alert["acknowledged_at"] >= since
+        )
+        assigned = alert["assignee_id"] == user.pk and alert["assigned_at"] and alert["assigned_at"] >= since
+        return bool(acknowledged or assigned)
+
+    streams = set(streams_visible_to(user=user))
+    handled = sum(1 for alert in recent if mine(alert))
+    open_raised = sum(
+        1
+        for alert in recent
+        if alert["created_at"] >= since and alert["status"] in OPEN_ALERT_STATUSES and streams & set(alert["streams"])
+    )
     per_hour = max(handled, open_raised)
     return WorkloadRow(
         user_id=user.pk,
@@ -96,6 +113,12 @@ def workload_row(*, user: Any, now: dt.datetime | None = None) -> WorkloadRow:
         threshold=threshold,
         overload=per_hour > threshold,
     )
+
+
+def workload_row(*, user: Any, now: dt.datetime | None = None) -> WorkloadRow:
+    """One analyst's last 60 minutes: alerts they acknowledged or took, open alerts raised on their streams."""
+    since = (now or timezone.now()) - dt.timedelta(hours=1)
+    return _workload_row(user=user, recent=_recent_alerts(since), since=since, threshold=overload_threshold())
 
 
 def analysts_on_duty(*, now: dt.datetime | None = None) -> QuerySet[Any]:
@@ -112,7 +135,12 @@ def analysts_on_duty(*, now: dt.datetime | None = None) -> QuerySet[Any]:
 
 
 def workload_visible_to(*, user: Any, now: dt.datetime | None = None) -> list[WorkloadRow]:
-    """Own row for an analyst; every analyst on duty for alerts.oversight."""
-    if has_capability(user, "alerts.oversight"):
-        return [workload_row(user=analyst, now=now) for analyst in analysts_on_duty(now=now)]
-    return [workload_row(user=user, now=now)]
+    """Own row for an analyst; every analyst on duty for alerts.oversight (a fixed number of queries)."""
+    if not has_capability(user, "alerts.oversight"):
+        return [workload_row(user=user, now=now)]
+    since = (now or timezone.now()) - dt.timedelta(hours=1)
+    recent, threshold = _recent_alerts(since), overload_threshold()
+    analysts = list(analysts_on_duty(now=now).prefetch_related("groups"))
+    for analyst in analysts:  # roles from the prefetched groups: no query per analyst
+        analyst._rtcc_roles = frozenset(g.name for g in analyst.groups.all() if g.name in Role.values)
+    return [_workload_row(user=analyst, recent=recent, since=since, threshold=threshold) for analyst in analysts]

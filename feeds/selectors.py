@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import has_capability
@@ -63,20 +65,43 @@ class FeedHealth:
     backlog_batches: int
 
 
+def feeds_with_health_counts(now: datetime, feeds: QuerySet[Feed] | None = None) -> QuerySet[Feed]:
+    """Feeds annotated with what their health needs, in one query (no query per feed)."""
+    batches = InboxBatch.objects.filter(feed=OuterRef("pk"))
+    open_letters = DeadLetter.objects.filter(feed=OuterRef("pk"), status=DeadLetterStatus.OPEN)
+    backlog = batches.filter(status=BatchStatus.RECEIVED)
+
+    def count(queryset: QuerySet[Any]) -> Subquery:
+        return Subquery(queryset.order_by().values("feed").annotate(n=Count("pk")).values("n")[:1])
+
+    recent_records = (
+        batches.filter(received_at__gte=now - HEALTH_RATE_WINDOW)
+        .order_by()
+        .values("feed")
+        .annotate(n=Sum("record_count"))
+        .values("n")[:1]
+    )
+    return (feeds if feeds is not None else Feed.objects.all()).annotate(
+        h_recent_records=Coalesce(Subquery(recent_records), 0),
+        h_backlog=Coalesce(count(backlog), 0),
+        h_stuck=Exists(backlog.filter(received_at__lt=now - BACKLOG_LIMIT)),
+        h_open_letters=Coalesce(count(open_letters), 0),
+        h_failing_recently=Exists(open_letters.filter(created_at__gte=now - timedelta(hours=1))),
+    )
+
+
 def feed_health(*, feed: Feed, now: datetime | None = None) -> FeedHealth:
     """Status of one feed from its counters, its recent batches and its dead letters."""
     now = now or timezone.now()
+    if not hasattr(feed, "h_backlog"):
+        feed = feeds_with_health_counts(now, Feed.objects.filter(pk=feed.pk)).get()
     reference = feed.last_record_at or feed.created_at
     silent_seconds = (now - reference).total_seconds()
     lag_seconds = (now - feed.newest_event_at).total_seconds() if feed.newest_event_at else None
-    recent = InboxBatch.objects.filter(feed=feed, received_at__gte=now - HEALTH_RATE_WINDOW)
-    rate = (recent.aggregate(n=Sum("record_count"))["n"] or 0) / (HEALTH_RATE_WINDOW.total_seconds() / 60)
-    backlog = InboxBatch.objects.filter(feed=feed, status=BatchStatus.RECEIVED)
-    stuck = backlog.filter(received_at__lt=now - BACKLOG_LIMIT).exists()
-    open_letters = DeadLetter.objects.filter(feed=feed, status=DeadLetterStatus.OPEN).count()
-    failing_recently = DeadLetter.objects.filter(
-        feed=feed, status=DeadLetterStatus.OPEN, created_at__gte=now - timedelta(hours=1)
-    ).exists()
+    rate = feed.h_recent_records / (HEALTH_RATE_WINDOW.total_seconds() / 60)  # type: ignore[attr-defined]
+    stuck: bool = feed.h_stuck  # type: ignore[attr-defined]
+    open_letters: int = feed.h_open_letters  # type: ignore[attr-defined]
+    failing_recently: bool = feed.h_failing_recently  # type: ignore[attr-defined]
     if not feed.enabled:
         status, reason = "disabled", "disabled by an admin"
     elif silent_seconds > feed.max_silence_seconds:
@@ -106,7 +131,7 @@ def feed_health(*, feed: Feed, now: datetime | None = None) -> FeedHealth:
         rejected_records=feed.rejected_records,
         dead_lettered_records=feed.dead_lettered_records,
         open_dead_letters=open_letters,
-        backlog_batches=backlog.count(),
+        backlog_batches=feed.h_backlog,  # type: ignore[attr-defined]
     )
 
 
@@ -115,4 +140,4 @@ def feeds_health_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> list[F
     if not has_capability(user, "feeds.health"):
         return []
     now = timezone.now()
-    return [feed_health(feed=feed, now=now) for feed in Feed.objects.all()]
+    return [feed_health(feed=feed, now=now) for feed in feeds_with_health_counts(now)]

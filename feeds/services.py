@@ -212,11 +212,11 @@ def feeds_health_check(*, now: datetime | None = None) -> dict[str, int]:
     """Beat job: raise a 'feed silent' alert for each silent feed, resolve it when records resume."""
     from alerts import services as alert_services
     from alerts.choices import AlertType
-    from feeds.selectors import feed_health
+    from feeds.selectors import feed_health, feeds_with_health_counts
 
     now = now or timezone.now()
     raised = resolved = 0
-    feeds = list(Feed.objects.filter(enabled=True))
+    feeds = list(feeds_with_health_counts(now, Feed.objects.filter(enabled=True)))
     for feed in feeds:
         health = feed_health(feed=feed, now=now)
         key = f"feed:{feed.pk}"

@@ -529,15 +529,9 @@ SKIP: dict[str, str] = {
     "query plus a capped count by construction (lpr.search), timed by bench/lpr_ingest.py (P5)",
 }
 
-# Known N+1s (app code to change, see the reason); strict, so the test says so once they are fixed.
-KNOWN_N_PLUS_ONE: dict[str, str] = {
-    # 1 + 3 per analyst on duty: two counts and the streams of each (alerts.selectors.workload_row).
-    # Fix: one query grouping Alert by acknowledged_by / assignee (Count with filter) for every analyst.
-    "/api/v1/alerts/workload/": "workload_row runs its counts once per analyst",
-    # 1 + 5 per feed: rate, backlog, dead letters counted per feed (feeds.selectors.feed_health).
-    # Fix: annotate Feed.objects with Sum/Exists/Count subqueries once and build every FeedHealth from that row.
-    "/api/v1/feeds/health/": "feed_health queries inbox batches and dead letters once per feed",
-}
+# Known N+1s (app code to change); strict, so the test says so once they are fixed. Empty since
+# alerts.selectors.workload_visible_to and feeds.selectors.feeds_with_health_counts became set-based.
+KNOWN_N_PLUS_ONE: dict[str, str] = {}
 
 LIST_KEYS = ("results", "features", "events")
 
