@@ -52,6 +52,7 @@ class MetricChartOut(serializers.Serializer):
     x = serializers.CharField(help_text="Column on the category axis.")
     series = serializers.ListField(child=serializers.CharField(), help_text="Numeric columns drawn.")
     stacked = serializers.BooleanField()
+    secondary = serializers.ListField(child=serializers.CharField(), help_text="Series drawn on a right-hand axis.")
 
 
 class MetricTableOut(serializers.Serializer):

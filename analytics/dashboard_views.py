@@ -86,6 +86,7 @@ def _chart(table: Table, columns: dict[str, Column]) -> dict[str, Any] | None:
             "label": columns[key].label if key in columns else key,
             "kind": columns[key].kind if key in columns else "float",
             "data": [_number(row.values.get(key)) for row in table.rows],
+            "axis": "y2" if key in table.chart.secondary else "y",
         }
         for key in table.chart.series
     ]

@@ -34,6 +34,9 @@ class Chart:
     x: str
     series: tuple[str, ...]
     stacked: bool = False
+    # Series (of `series`) drawn against a second axis on the right: counts of a different size,
+    # such as hits beside reads.
+    secondary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Table:
                     "x": self.chart.x,
                     "series": list(self.chart.series),
                     "stacked": self.chart.stacked,
+                    "secondary": list(self.chart.secondary),
                 }
                 if self.chart
                 else None

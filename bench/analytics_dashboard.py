@@ -76,7 +76,7 @@ SELECT 'bench-cad', 'C' || g, ct, CASE WHEN g %% 20 = 0 THEN 'DISTURBANCE' ELSE 
        CASE WHEN g %% 50 = 0 THEN NULL ELSE pt END, CASE WHEN g %% 50 = 0 THEN 'missing' ELSE 'ok' END,
        CASE WHEN g %% 50 = 0 THEN '' ELSE 'B' || dcol || brow END, CASE WHEN g %% 50 = 0 THEN '' ELSE 'D' || dcol END,
        '', '', t, t
-FROM generate_series(1, %(count)s) g
+FROM generate_series(1, %(count)s::bigint) g
 CROSS JOIN LATERAL (SELECT abs(hashint8(g)) AS h) r
 CROSS JOIN LATERAL (
     SELECT now() - (r.h %% (%(days)s * 86400)) * interval '1 second' AS t,
@@ -100,7 +100,7 @@ SELECT 'CAM-A' || lpad(g::text, 7, '0'), 'Bench camera ' || g, 'Owner ' || g,
        '', '', 30, '', '', CASE WHEN g %% 10 = 0 THEN 'pending' ELSE 'approved' END, '', 'unknown', '', '{}', '',
        CASE WHEN g %% 3 = 0 THEN 'self' ELSE 'admin' END, 'bench-' || g,
        now() - (g %% 365) * interval '1 day', now()
-FROM generate_series(1, %(count)s) g
+FROM generate_series(1, %(count)s::bigint) g
 CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(
     %(west)s + (abs(hashint8(g)) %% 100000) / 100000.0 * %(width)s,
     %(south)s + (abs(hashint8(-g)) %% 100000) / 100000.0 * %(height)s), 4326) AS pt) p

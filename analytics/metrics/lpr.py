@@ -306,7 +306,7 @@ def lpr_over_time(flt: MetricFilter) -> Table:
             Column("per_thousand", "Hits per 1,000 reads", "float"),
         ],
         rows=rows,
-        chart=Chart("line", "date", ("reads", "hits")),
+        chart=Chart("line", "date", ("reads", "hits"), secondary=("hits",)),
         note=reads_note(flt),
     )
 

@@ -79,7 +79,7 @@ def test_dashboard_shape(supervisor: Any) -> None:
                         "drill": None,
                     },
                 ],
-                "chart": {"kind": "bar", "x": "call_type", "series": ["incidents"], "stacked": False},
+                "chart": {"kind": "bar", "x": "call_type", "series": ["incidents"], "stacked": False, "secondary": []},
             }
         ],
     }

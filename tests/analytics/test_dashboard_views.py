@@ -117,7 +117,7 @@ def test_supervisor_sees_tabs_filter_form_and_the_table_card(supervisor: Any, de
         "kind": "bar",
         "stacked": False,
         "labels": ['=HYPERLINK("x")', "BURGLARY"],
-        "datasets": [{"label": "Incidents", "kind": "int", "data": [1234.0, 7.0]}],
+        "datasets": [{"label": "Incidents", "kind": "int", "data": [1234.0, 7.0], "axis": "y"}],
     }
     assert 'data-chart="chart-demo_calls-data"' in html
     assert "<script>" not in html and " style=" not in html  # strict CSP: no inline script or style

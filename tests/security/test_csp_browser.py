@@ -97,6 +97,12 @@ def test_every_screen_works_under_the_csp(csp_page: Page, csp_server: str, every
         "/accounts/users/": "main",
         "/audit/": "main",
         "/audit/anomalies/": "main",
+        "/analytics/assists/": "canvas",  # Chart.js draws under script-src 'self'
+        "/analytics/alerts/": "main",
+        "/analytics/lpr/": "main",
+        "/analytics/hotspots/": ".leaflet-container",
+        "/analytics/shift-reports/": "main",
+        "/analytics/drill/incidents/": "main",
         "/admin/": "#content",
         "/admin/cameras/camera/add/": ".leaflet-container",  # django-leaflet's widget: nonce'd script
         "/api/docs/": ".swagger-ui .info",

@@ -28,6 +28,7 @@ function datasetsFor(spec) {
     return {
       label: dataset.label,
       data: dataset.data,
+      yAxisID: dataset.axis || "y",
       borderColor: round ? "#111a2e" : colour,
       backgroundColor: round ? spec.labels.map((_, i) => PALETTE[i % PALETTE.length]) : `${colour}cc`,
       borderWidth: round ? 2 : spec.kind === "line" ? 2.5 : 0,
@@ -66,6 +67,17 @@ function options(spec) {
       grid: { color: GRID },
     },
   };
+  const right = spec.datasets.filter((dataset) => dataset.axis === "y2");
+  if (right.length) {
+    // A second scale on the right for series of another size (hits beside reads).
+    base.scales.y2 = {
+      position: "right",
+      beginAtZero: true,
+      ticks: { color: MUTED, precision: 0, callback: (value) => formatter(right[0].kind)(value) },
+      grid: { drawOnChartArea: false },
+      title: { display: true, text: right.map((dataset) => dataset.label).join(", "), color: MUTED },
+    };
+  }
   return base;
 }
 
