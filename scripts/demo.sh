@@ -25,6 +25,8 @@ fi
 .venv/bin/python manage.py demo_lpr
 # Alert rules: armed-violence P1 calls (cameras attached, correlation opened), demo-hotlist hits.
 .venv/bin/python manage.py demo_rules
+# Analytics history: ~60 days of incidents, cases, alerts, hits and shots so the dashboards have figures.
+.venv/bin/python manage.py demo_analytics
 # A large-event workspace over downtown Milwaukee, active now ("Summerfest").
 .venv/bin/python manage.py demo_operation
 # Police beats from GeoJSON: the real Chicago file when ../shared/data is beside the checkout
