@@ -53,6 +53,7 @@ class MetricChartOut(serializers.Serializer):
     series = serializers.ListField(child=serializers.CharField(), help_text="Numeric columns drawn.")
     stacked = serializers.BooleanField()
     secondary = serializers.ListField(child=serializers.CharField(), help_text="Series drawn on a right-hand axis.")
+    log_scale = serializers.BooleanField(help_text="Logarithmic value axis.")
 
 
 class MetricTableOut(serializers.Serializer):

@@ -90,7 +90,13 @@ def _chart(table: Table, columns: dict[str, Column]) -> dict[str, Any] | None:
         }
         for key in table.chart.series
     ]
-    return {"kind": table.chart.kind, "stacked": table.chart.stacked, "labels": labels, "datasets": datasets}
+    return {
+        "kind": table.chart.kind,
+        "stacked": table.chart.stacked,
+        "labels": labels,
+        "datasets": datasets,
+        **({"log_scale": True} if table.chart.log_scale else {}),
+    }
 
 
 def _number(value: Any) -> float | None:

@@ -53,8 +53,8 @@ EXPORT_ACTION = "analytics.monthly_report_pdf"
 PAGE_W, PAGE_H = LETTER
 CHART_HEIGHT = 62 * mm
 MAX_CHART_HEIGHT = 150 * mm  # a drawing cannot split across pages: it must fit on one with its heading
-MAX_CHART_CATEGORIES = 40  # a bar chart shows the first 40 rows; the table below has them all
-MAX_TABLE_ROWS = 1000  # beyond this the PDF says so and points to the CSV export
+MAX_CHART_CATEGORIES = 25  # a bar chart shows the first 25 rows; the table below has more
+MAX_TABLE_ROWS = 50  # a report for command staff: beyond this it says so and points to the CSV export
 # Print-friendly series styles: grey levels for bars, dash patterns and markers for lines.
 FILLS = [colors.HexColor(c) for c in ("#222222", "#8c8c8c", "#d0d0d0", "#555555", "#ffffff", "#b0b0b0")]
 DASHES: list[list[float] | None] = [None, [4, 2], [1, 2], [6, 2, 1, 2], [8, 3], [2, 4]]
@@ -167,7 +167,7 @@ def chart_drawing(table: Table, *, width: float) -> tuple[Drawing, str]:
     rows = list(table.rows)
     note = ""
     if chart.kind != "line" and len(rows) > MAX_CHART_CATEGORIES:
-        note = f"The chart shows the first {MAX_CHART_CATEGORIES} of {len(rows)} rows; the table has them all."
+        note = f"The chart shows the first {MAX_CHART_CATEGORIES} of {len(rows)} rows."
         rows = rows[:MAX_CHART_CATEGORIES]
     labels = {c.key: c.label for c in table.columns}
     series = list(chart.series)

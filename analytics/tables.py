@@ -37,6 +37,8 @@ class Chart:
     # Series (of `series`) drawn against a second axis on the right: counts of a different size,
     # such as hits beside reads.
     secondary: tuple[str, ...] = ()
+    # A logarithmic value axis, for steps of very different sizes (a funnel from reads to arrests).
+    log_scale: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Table:
                     "series": list(self.chart.series),
                     "stacked": self.chart.stacked,
                     "secondary": list(self.chart.secondary),
+                    "log_scale": self.chart.log_scale,
                 }
                 if self.chart
                 else None

@@ -145,7 +145,7 @@ def lpr_funnel(flt: MetricFilter) -> Table:
             Column("of", "Of"),
         ],
         rows=rows,
-        chart=Chart("bar", "step", ("count",)),
+        chart=Chart("bar", "step", ("count",), log_scale=True),
         note=reads_note(flt),
     )
 

@@ -79,7 +79,14 @@ def test_dashboard_shape(supervisor: Any) -> None:
                         "drill": None,
                     },
                 ],
-                "chart": {"kind": "bar", "x": "call_type", "series": ["incidents"], "stacked": False, "secondary": []},
+                "chart": {
+                    "kind": "bar",
+                    "x": "call_type",
+                    "series": ["incidents"],
+                    "stacked": False,
+                    "secondary": [],
+                    "log_scale": False,
+                },
             }
         ],
     }

@@ -67,6 +67,11 @@ function options(spec) {
       grid: { color: GRID },
     },
   };
+  if (spec.log_scale) {
+    // Steps of very different sizes (reads, then a handful of arrests): a log axis keeps all visible.
+    base.scales.y.type = "logarithmic";
+    base.scales.y.beginAtZero = false;
+  }
   const right = spec.datasets.filter((dataset) => dataset.axis === "y2");
   if (right.length) {
     // A second scale on the right for series of another size (hits beside reads).
