@@ -33,7 +33,7 @@ class IncidentDaily(models.Model):
 
     `call_type` is the final call type when the CAD gave one, else the initial one. `covered`
     counts incidents whose location lies in the view cone of at least one approved camera, as
-    the cameras stood at the refresh.
+    the cameras stood at the refresh; `assisted` those linked by at least one case.
     """
 
     day = models.DateField()
@@ -43,6 +43,7 @@ class IncidentDaily(models.Model):
     incidents = models.PositiveIntegerField()
     located = models.PositiveIntegerField()
     covered = models.PositiveIntegerField()
+    assisted = models.PositiveIntegerField(default=0, help_text="Incidents linked by at least one case.")
 
     class Meta:
         constraints = [

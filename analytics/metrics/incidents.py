@@ -1,8 +1,9 @@
 """RTCC assists (incidents linked by a case) and time to first camera action, per call type, district, time.
 
-Incident counts come from the `IncidentDaily` rollup (analytics/rollups.py); the assisted incidents
-and camera actions are read live from the small tables (case links, case log, footage requests),
-joined to incidents by primary key, so no query scans the incident table by date alone.
+Incident and assisted counts come from the `IncidentDaily` rollup (analytics/rollups.py; a new case
+link shows at the next refresh, within minutes); camera actions are read live from the small tables
+(case links, case log, footage requests), joined to incidents by primary key, so no query scans the
+incident table by date alone.
 
 Helpers shared with the other metric modules (time buckets, the rollup note, the live incident
 filter) are in analytics/metrics/common.py.
@@ -20,7 +21,6 @@ from analytics.metrics import MetricFn
 from analytics.metrics.common import (
     ALL,
     EFFECTIVE_CALL_TYPE,
-    LOCAL_DAY,
     bucket_filters,
     buckets,
     district_label,
@@ -50,14 +50,6 @@ FROM cases_caselink l JOIN cases_caselink c ON c.case_id = l.case_id AND c.kind 
 WHERE l.kind = 'incident' AND c.added_at >= %(since)s
 """
 
-# Incidents linked by a case, read by primary key (a nested loop over the links, never a scan of the
-# range's incidents). A link is made after the incident reached us, so links added before the range
-# (less a day for clock differences between the CAD and us) cannot point at an incident in it.
-LINKED_INCIDENTS = """
-SELECT DISTINCT l.object_id AS id FROM cases_caselink l
-WHERE l.kind = 'incident' AND l.added_at >= %(since)s - interval '1 day'
-"""
-
 
 # --- assists -------------------------------------------------------------------------------------
 
@@ -67,15 +59,10 @@ ASSISTS_DEFINITION = (
 )
 
 
-def _assisted(flt: MetricFilter, group: str) -> list[tuple[Any, int]]:
-    where, params = incident_where(flt)
-    sql = f"""
-        WITH linked AS MATERIALIZED ({LINKED_INCIDENTS})
-        SELECT {group}, count(*) FROM linked JOIN incidents_incident i ON i.id = linked.id
-        WHERE {where}
-        GROUP BY 1
-    """  # noqa: S608 - constant fragments; values are bound
-    return [(key, int(n)) for key, n in fetch(sql, params)]
+def _sums(flt: MetricFilter, group: str) -> tuple[dict[Any, int], dict[Any, int]]:
+    """Incidents and assisted incidents per `group` (a rollup column), from the rollup."""
+    found = rollup_rows(flt).values(group).annotate(n=Sum("incidents"), a=Sum("assisted"))
+    return {r[group]: int(r["n"]) for r in found}, {r[group]: int(r["a"]) for r in found}
 
 
 def _assist_rows(
@@ -101,8 +88,7 @@ def _assist_columns(label: str) -> list[Column]:
 
 
 def assists_by_call_type(flt: MetricFilter) -> Table:
-    counts = {r["call_type"]: int(r["n"]) for r in rollup_rows(flt).values("call_type").annotate(n=Sum("incidents"))}
-    assisted = dict(_assisted(flt, EFFECTIVE_CALL_TYPE))
+    counts, assisted = _sums(flt, "call_type")
     return Table(
         key="incidents_assists_by_call_type",
         title="RTCC assists by call type",
@@ -115,8 +101,7 @@ def assists_by_call_type(flt: MetricFilter) -> Table:
 
 
 def assists_by_district(flt: MetricFilter) -> Table:
-    counts = {r["district"]: int(r["n"]) for r in rollup_rows(flt).values("district").annotate(n=Sum("incidents"))}
-    assisted = dict(_assisted(flt, "i.district"))
+    counts, assisted = _sums(flt, "district")
     return Table(
         key="incidents_assists_by_district",
         title="RTCC assists by district",
@@ -129,8 +114,7 @@ def assists_by_district(flt: MetricFilter) -> Table:
 
 
 def assists_over_time(flt: MetricFilter) -> Table:
-    per_day = {r["day"]: int(r["n"]) for r in rollup_rows(flt).values("day").annotate(n=Sum("incidents"))}
-    assisted_per_day = dict(_assisted(flt, LOCAL_DAY))
+    per_day, assisted_per_day = _sums(flt, "day")
     rows = []
     for (first, last), n, a in zip(
         buckets(flt), sum_by_bucket(flt, per_day), sum_by_bucket(flt, assisted_per_day), strict=True

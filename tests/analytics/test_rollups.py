@@ -182,3 +182,22 @@ def test_full_refresh_keeps_the_counts_of_purged_reads(world: dict[str, Any]) ->
         (INCIDENTS, None, 5),
         (READS, dt.date(2026, 10, 14), 1),
     ]
+
+
+def test_assisted_counts_and_days_relinked_since_the_last_refresh(world: dict[str, Any], analyst: Any) -> None:
+    from incidents.models import Incident
+    from tests.analytics.test_metrics_incidents import case, link
+
+    refresh_rollups(full=True)
+    assert sum(IncidentDaily.objects.values_list("assisted", flat=True)) == 0
+    before = IncidentDaily.objects.get(day=dt.date(2026, 10, 12)).pk
+    oldest = Incident.objects.order_by("received_at").first()  # the THEFT of the 12th, 23:30
+    assert oldest is not None
+    link(analyst, case(analyst), "incident", oldest.pk, added="2026-10-20 12:00")  # 8 days after the call
+    results = refresh_rollups()
+    # The recent window (18..20: one row) plus the 12th, relinked since the last refresh: 2 rows.
+    assert (results[0].name, results[0].window_start, results[0].rows) == (INCIDENTS, dt.date(2026, 10, 18), 2)
+    twelfth = IncidentDaily.objects.get(day=dt.date(2026, 10, 12))
+    assert (twelfth.incidents, twelfth.assisted) == (1, 1) and twelfth.pk != before  # rebuilt
+    assert list(IncidentDaily.objects.filter(day=dt.date(2026, 10, 13)).values_list("assisted", flat=True)) == [0, 0, 0]
+    assert sum(IncidentDaily.objects.values_list("assisted", flat=True)) == 1
