@@ -49,7 +49,6 @@ REPEAT_ROWS = 100
 MIN_COUNT_DEFAULT, MIN_COUNT_LOWEST, MIN_COUNT_HIGHEST = 3, 2, 100
 
 EFFECTIVE_CALL_TYPE = "COALESCE(NULLIF(i.final_call_type, ''), i.call_type)"
-NORMALISED_ADDRESS = r"upper(btrim(regexp_replace(i.address, '\s+', ' ', 'g')))"
 
 
 def parse_level(raw: Any) -> Level:
@@ -259,22 +258,23 @@ class RepeatAddress:
     call_types: list[str]
 
 
-# Two passes: count per address (cheap), then collect the call types of the top addresses only.
+# Two passes: count per stored address key over the period, then the call types of the top
+# addresses only (each by the (address_key, received_at) index).
 REPEAT_SQL = """
-WITH s AS MATERIALIZED (
-    SELECT {address} AS address, i.received_at, {call_type} AS call_type
+WITH counted AS (
+    SELECT i.address_key AS address, count(*) AS n, max(i.received_at) AS last_at
     FROM incidents_incident i
-    WHERE {where} AND i.address <> ''
-), counted AS (
-    SELECT address, count(*) AS n, max(received_at) AS last_at
-    FROM s WHERE address <> '' GROUP BY address HAVING count(*) >= %(min_count)s
+    WHERE {where} AND i.address_key <> ''
+    GROUP BY 1 HAVING count(*) >= %(min_count)s
 ), top AS (
     SELECT address, n, last_at, count(*) OVER () AS qualifying
     FROM counted ORDER BY n DESC, last_at DESC, address LIMIT %(limit)s
 )
-SELECT top.address, top.n, top.last_at, array_agg(DISTINCT s.call_type ORDER BY s.call_type), top.qualifying
-FROM top JOIN s ON s.address = top.address
-GROUP BY top.address, top.n, top.last_at, top.qualifying
+SELECT top.address, top.n, top.last_at,
+       ARRAY(SELECT DISTINCT {call_type} FROM incidents_incident i
+             WHERE i.address_key = top.address AND {where} ORDER BY 1),
+       top.qualifying
+FROM top
 ORDER BY top.n DESC, top.last_at DESC, top.address
 """
 
@@ -293,7 +293,7 @@ class RepeatList:
 def repeat_addresses(flt: MetricFilter, *, min_count: int = MIN_COUNT_DEFAULT, limit: int = REPEAT_ROWS) -> RepeatList:
     """Addresses with at least `min_count` incidents in the period: most incidents first, then latest."""
     where, params = incident_where(check_text(flt))
-    sql = REPEAT_SQL.format(where=where, address=NORMALISED_ADDRESS, call_type=EFFECTIVE_CALL_TYPE)
+    sql = REPEAT_SQL.format(where=where, call_type=EFFECTIVE_CALL_TYPE)
     rows = _rows(sql, {**params, "min_count": min_count, "limit": limit})
     return RepeatList(
         rows=[

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Trim, Upper
 
 from incidents.choices import IncidentStatus, Priority
 from rtcc.geo import LocationStatus
@@ -43,6 +44,13 @@ class Incident(models.Model):
     narrative = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The address as the repeat-address list groups it: upper case, runs of white space as one
+    # space. Computed by PostgreSQL on every write (so no code path can forget it).
+    address_key = models.GeneratedField(
+        expression=Upper(Trim(Func(F("address"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace"))),
+        output_field=models.CharField(max_length=255),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -57,6 +65,7 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["status", "priority"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["address_key", "received_at"], name="incident_address_key"),
         ]
 
     def __str__(self) -> str:
