@@ -27,7 +27,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -46,6 +45,7 @@ from analytics.tables import Column, Table
 from audit.services import audit_record
 from bulletins.pdf import BODY, HEADING, MARGIN, SMALL, TITLE, agency_name, text
 from rtcc.errors import InvalidInput
+from rtcc.pdf import PageCountingCanvas
 
 logger = logging.getLogger(__name__)
 
@@ -343,32 +343,17 @@ def _cover(month: dt.date, boards: list[Dashboard], user: AbstractBaseUser | Non
     ]
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end so the footer can say "page x of y"."""
-
+class _NumberedCanvas(PageCountingCanvas):
     footer_text = ""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.saveState()
-            self.setFont("Helvetica", 8)
-            self.setFillColor(colors.black)
-            self.line(MARGIN, 15 * mm, PAGE_W - MARGIN, 15 * mm)
-            self.drawString(MARGIN, 10 * mm, self.footer_text)
-            self.drawRightString(PAGE_W - MARGIN, 10 * mm, f"page {self._pageNumber} of {total}")
-            self.restoreState()
-            super().showPage()
-        super().save()
+    def draw_footer(self, total: int) -> None:
+        self.saveState()
+        self.setFont("Helvetica", 8)
+        self.setFillColor(colors.black)
+        self.line(MARGIN, 15 * mm, PAGE_W - MARGIN, 15 * mm)
+        self.drawString(MARGIN, 10 * mm, self.footer_text)
+        self.drawRightString(PAGE_W - MARGIN, 10 * mm, f"page {self._pageNumber} of {total}")
+        self.restoreState()
 
 
 def monthly_report_pdf(*, month: dt.date, user: AbstractBaseUser | None, generated_at: dt.datetime) -> bytes:

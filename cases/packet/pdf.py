@@ -18,7 +18,6 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -35,6 +34,7 @@ from cases import selectors
 from cases.choices import Contribution, LinkKind
 from cases.models import Case
 from evidence.models import CustodyEntry, Evidence
+from rtcc.pdf import PageCountingCanvas
 
 PAGE_W, PAGE_H = LETTER
 GRID = colors.HexColor("#b8c2cc")
@@ -61,28 +61,10 @@ def username(user: Any) -> str:
     return str(user.get_username()) if user is not None else "system"
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end so the footer can say "page x of y"."""
-
+class _NumberedCanvas(PageCountingCanvas):
     case_number = ""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._footer(total)
-            super().showPage()
-        super().save()
-
-    def _footer(self, total: int) -> None:
+    def draw_footer(self, total: int) -> None:
         self.saveState()
         self.setFont("Helvetica", 8)
         self.setFillColor(colors.HexColor("#333333"))
