@@ -13,8 +13,8 @@ Baseline, in the same run and for the same rows: PostgreSQL builds the whole Fea
 itself (`json_agg(ST_AsGeoJSON(row))` over the same `location && envelope` GiST lookup, same
 order) and the bytes are fetched into Python. Also printed: the SQL part of the API call (the
 time Django's cursor spent), a plain `id, ST_AsGeoJSON(location)` fetch, the plan of the API's
-query (which index, how many rows), and a candidate for the fix timed the same way (the queryset's
-`.values()` with `AsGeoJSON`, serialised by orjson; not what the API runs).
+query (which index, how many rows), and the same call through rest_framework_gis (the path before
+rtcc/api/geojson.py wrote the page in PostgreSQL; 3 calls, it takes seconds).
 The last line is the JSON that bench/run.py collects.
 """
 
@@ -39,22 +39,19 @@ import django  # noqa: E402
 
 django.setup()
 
-import orjson  # noqa: E402
-from django.contrib.gis.db.models.functions import AsGeoJSON  # noqa: E402
-from django.contrib.gis.geos import Polygon  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import user_ensure_with_role  # noqa: E402
-from incidents.api.serializers import INCIDENT_FIELDS  # noqa: E402
-from incidents.models import Incident  # noqa: E402
+from rtcc.api import geojson  # noqa: E402
 
 DATABASE = os.environ.get("BENCH_MAP_DATABASE", "rtcc_bench_map_layer")
 INSIDE = int(os.environ.get("BENCH_MAP_FEATURES", "10000"))
 OUTSIDE = 9 * INSIDE  # the bbox holds a tenth of the table: the GiST lookup is worth using
 REPEATS = int(os.environ.get("BENCH_MAP_REPEATS", "20"))
+DRF_GIS_REPEATS = 3  # the old path takes seconds a call
 WARMUP = 3
 TARGET_MS = 150.0
 SEED = 0.2031  # setseed() takes a number in [-1, 1]
@@ -150,25 +147,15 @@ def call_layer(client: Client) -> tuple[float, float, int, int, str]:
     return elapsed, sql_ms, len(body), features, layer_sql
 
 
-def candidate() -> tuple[float, int]:
-    """(ms, features) of what a faster layer view could do: the same queryset with the geometry as
-    GeoJSON text from PostGIS (`AsGeoJSON`), `.values()` rows, and orjson splicing that text in.
-    Not the API: a figure for what closing the gap would give."""
-    started = time.perf_counter()
-    envelope = Polygon.from_bbox(BBOX)
-    envelope.srid = 4326
-    rows = (
-        Incident.objects.filter(location__isnull=False, location__bboverlaps=envelope)
-        .order_by("-received_at", "-id")
-        .annotate(geojson=AsGeoJSON("location"))
-        .values(*INCIDENT_FIELDS, "geojson")
-    )
-    features = [
-        {"type": "Feature", "id": row["id"], "geometry": orjson.Fragment(row.pop("geojson")), "properties": row}
-        for row in rows
-    ]
-    body = orjson.dumps({"type": "FeatureCollection", "count": len(features), "features": features})
-    return (time.perf_counter() - started) * 1000, len(orjson.loads(body)["features"])
+def rest_framework_gis_layer(client: Client) -> float:
+    """ms of the same API call through rest_framework_gis (the SQL page switched off), for the ratio
+    to what the layer did before rtcc/api/geojson.py."""
+    original = geojson.sql_features_for
+    geojson.sql_features_for = lambda serializer_class: None  # type: ignore[assignment]
+    try:
+        return call_layer(client)[0]
+    finally:
+        geojson.sql_features_for = original
 
 
 def raw(sql: str) -> tuple[float, int]:
@@ -202,22 +189,22 @@ def explain(sql: str) -> tuple[str, float]:
 
 def measure(client: Client) -> dict[str, Any]:
     """API call, raw FeatureCollection and plain rows in turn, so that machine drift affects all alike."""
-    timings: dict[str, list[float]] = {"api": [], "api_sql": [], "raw_collection": [], "raw_rows": [], "candidate": []}
+    timings: dict[str, list[float]] = {"api": [], "api_sql": [], "raw_collection": [], "raw_rows": [], "drf_gis": []}
     sizes: dict[str, int] = {}
     layer_sql = ""
     for n in range(WARMUP + REPEATS):
         api_ms, sql_ms, payload, features, layer_sql = call_layer(client)
         collection_ms, collection_bytes = raw(FEATURE_COLLECTION_SQL)
         rows_ms, rows = raw(PLAIN_SQL)
-        candidate_ms, candidate_features = candidate()
-        if not features == rows == candidate_features == INSIDE:
-            raise SystemExit(f"expected {INSIDE} features: API {features}, plain query {rows}, {candidate_features}")
+        if not features == rows == INSIDE:
+            raise SystemExit(f"expected {INSIDE} features: API {features}, plain query {rows}")
+        if n >= WARMUP and n < WARMUP + DRF_GIS_REPEATS:
+            timings["drf_gis"].append(rest_framework_gis_layer(client))
         if n >= WARMUP:
             timings["api"].append(api_ms)
             timings["api_sql"].append(sql_ms)
             timings["raw_collection"].append(collection_ms)
             timings["raw_rows"].append(rows_ms)
-            timings["candidate"].append(candidate_ms)
         sizes = {"api_payload_bytes": payload, "raw_collection_bytes": collection_bytes}
     return {"timings": timings, "sizes": sizes, "layer_sql": layer_sql}
 
@@ -251,7 +238,8 @@ def main() -> dict[str, Any]:
         "api_sql_p50_ms": round(statistics.median(timings["api_sql"]), 1),
         **figures("raw_collection", timings["raw_collection"]),
         "raw_rows_p50_ms": round(statistics.median(timings["raw_rows"]), 1),
-        "candidate_values_asgeojson_orjson_p50_ms": round(statistics.median(timings["candidate"]), 1),
+        "before_rest_framework_gis_p50_ms": round(statistics.median(timings["drf_gis"]), 1),
+        "speed_up_vs_before": round(statistics.median(timings["drf_gis"]) / api_p50, 1),
         **sizes,
         "api_payload_mb": round(sizes["api_payload_bytes"] / 1e6, 2),
         "layer_query_plan": plan_scans,

@@ -78,4 +78,5 @@ def test_list_and_layer_use_a_constant_number_of_queries(client: APIClient) -> N
     IncidentFactory.create_batch(30)
     with CaptureQueriesContext(connection) as many:
         client.get("/api/v1/incidents/layer/")
-    assert len(many) == len(few) <= 6
+    # session, user, count, then the page written by PostgreSQL between two time-zone settings
+    assert len(many) == len(few) <= 7
