@@ -32,11 +32,12 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
         # Same checks as the heartbeat: session limits and the second factor apply from the start.
-        code = await database_sync_to_async(selectors.socket_close_code)(user_id=user.pk, session_key=self.session_key)
+        # One trip to the sync thread for the check and the streams (1,000 sockets connecting at
+        # once queue behind each other there).
+        code, streams = await database_sync_to_async(self._connect_check)(user)
         if code is not None:
             await self.close(code=code)
             return
-        streams = await database_sync_to_async(selectors.streams_visible_to)(user=user)
         self.user_id = user.pk
         self.joined = [realtime.group_for_stream(stream) for stream in streams]
         if self.session_key:
@@ -44,9 +45,14 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
             self.joined.append(realtime.session_group(key_hash=session_key_hash(self.session_key)))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        # Read after joining: an event committed meanwhile is either live or at most this seq.
         latest = await database_sync_to_async(selectors.latest_seq)()
         await self.send_json({"type": "hello", "latest_seq": latest, "streams": streams})
         self.heartbeat = asyncio.create_task(self._heartbeat())
+
+    def _connect_check(self, user: Any) -> tuple[int | None, list[str]]:
+        code = selectors.socket_close_code(user_id=user.pk, session_key=self.session_key)
+        return (code, []) if code is not None else (None, selectors.streams_visible_to(user=user))
 
     async def disconnect(self, code: int) -> None:
         heartbeat = getattr(self, "heartbeat", None)

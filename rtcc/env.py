@@ -50,3 +50,23 @@ def fernet_keys_valid(keys: list[str]) -> bool:
         return bool(keys) and all(len(base64.urlsafe_b64decode(key.encode())) == 32 for key in keys)
     except (binascii.Error, ValueError):
         return False
+
+
+def xdist_process_number() -> int | None:
+    """N when this process belongs to pytest-xdist's test process `gwN` (or was started by one), else None.
+
+    `make test` runs the suite in several processes; each gets its own Redis database and media
+    directory so that one process's Celery worker never takes another's tasks (see settings.py).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
+
+
+def redis_url_for_test_process(url: str, number: int | None) -> str:
+    """`url` with its database number moved up by `number` (redis://host:port/9 → /10 for gw1)."""
+    if not number:
+        return url
+    base, _, database = url.rpartition("/")
+    if not base.endswith(("redis:/", "rediss:/")) and database.isdigit():
+        return f"{base}/{int(database) + number}"
+    return f"{url.rstrip('/')}/{number}"

@@ -9,7 +9,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from rtcc.env import env_bool, env_list, env_secret, fernet_keys_valid, secret_list
+from rtcc.env import (
+    env_bool,
+    env_list,
+    env_secret,
+    fernet_keys_valid,
+    redis_url_for_test_process,
+    secret_list,
+    xdist_process_number,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,11 +38,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A pool of open connections per process (psycopg_pool) instead of a new connection for every
+# request, WebSocket connect and heartbeat. On for the web processes (docker-compose.yml); each
+# process holds DATABASE_POOL_MIN_SIZE..DATABASE_POOL_MAX_SIZE connections. docs/performance.md.
+if env_bool("DATABASE_POOL", False):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+        "timeout": 10,
+    }
 # GeoDjango needs the PostGIS backend whatever scheme the URL used.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_rtcc")
 
-REDIS_URL = env_secret("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Under pytest-xdist (`make test`), each test process and the servers it starts use their own Redis
+# database and media directory; pytest-django gives each its own test database.
+TEST_PROCESS = xdist_process_number()
+REDIS_URL = redis_url_for_test_process(env_secret("REDIS_URL", "redis://127.0.0.1:6379/0"), TEST_PROCESS)
 
 if not DEBUG:
     problems = []
@@ -161,6 +181,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"  # never served directly: uploads are read by workers, not browsers
 MEDIA_ROOT = Path(os.environ.get("RTCC_MEDIA_ROOT", str(BASE_DIR / "media")))
+if TEST_PROCESS is not None:
+    MEDIA_ROOT = MEDIA_ROOT / f"gw{TEST_PROCESS}"
 RTCC_IMPORT_MAX_BYTES = int(os.environ.get("RTCC_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {

@@ -25,6 +25,8 @@ from feeds import services as feed_services
 ROOT = Path(__file__).resolve().parent.parent
 # Logs of background processes and screenshots; separate runs side by side can use their own.
 OUTPUT_DIR = ROOT / os.environ.get("RTCC_TEST_OUTPUT", "test-output")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # one directory per test process: logs of servers they start
+    OUTPUT_DIR = OUTPUT_DIR / os.environ["PYTEST_XDIST_WORKER"]
 PASSWORD = "correct-horse-battery"
 
 
@@ -108,7 +110,7 @@ def _process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def _start(name: str, args: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], Path]:
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     log_path = OUTPUT_DIR / f"{name}.log"
     log = log_path.open("ab")
     process = subprocess.Popen(args, cwd=ROOT, env=_process_env(env), stdout=log, stderr=subprocess.STDOUT)

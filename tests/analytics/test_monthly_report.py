@@ -154,7 +154,7 @@ def test_every_table_renders_with_its_chart_and_long_tables_paginate(monkeypatch
     seen.clear()
     content = monthly_report_pdf(month=OCTOBER, user=None, generated_at=dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC))
     assert content.startswith(b"%PDF-")
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUTPUT_DIR / "monthly-report.pdf"
     path.write_bytes(content)
     # Cover; Assists (3 charts: 2 pages); Alerts (1 page); Plate readers (first 50 of 150 rows: 2 pages); Cameras.
@@ -204,7 +204,7 @@ def test_the_real_dashboards_render_for_a_seeded_month(supervisor: Any) -> None:
         )
     content = monthly_report_pdf(month=OCTOBER, user=supervisor, generated_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
     path = OUTPUT_DIR / "monthly-report-real.pdf"
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     assert page_count(path) >= 6  # the cover and one page (at least) per dashboard
     text = pdf_text(path)
@@ -309,7 +309,7 @@ def test_odd_tables_still_render(monkeypatch: Any) -> None:
     boards = [Dashboard("x", "Stress", (odd_shapes, long_series, all_zero))]
     monkeypatch.setattr(monthly_report, "dashboards", lambda: boards)
     content = monthly_report_pdf(month=OCTOBER, user=None, generated_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUTPUT_DIR / "monthly-report-stress.pdf"
     path.write_bytes(content)
     text = pdf_text(path)

@@ -32,7 +32,7 @@ def test_supervisor_reads_and_prints_a_shift_report(page: Page, asgi_server: str
     seed_night(make_user)
     assert len(write_due_reports(now=NOW)) == 6
     username = browser_user(make_user, "sup", Role.SUPERVISOR)
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 
     sign_in(page, asgi_server, username, path="/analytics/shift-reports/")
     rows = page.locator("#shift-report-table tbody tr")

@@ -87,7 +87,7 @@ def sign_in(page: Page, base: str, username: str, path: str = "/ops/") -> None:
 
 
 def screenshot(page: Page, name: str) -> None:
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT_DIR / name))
 
 

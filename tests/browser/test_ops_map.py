@@ -127,7 +127,7 @@ def test_posted_cad_record_appears_on_map_and_list_without_reload(
     marker.click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("BROWSER-1")
     page.wait_for_timeout(400)  # let the popup finish fading in before the screenshot
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT_DIR / "ops_map_live_incident.png"))
     assert page.problems == []  # type: ignore[attr-defined]
     print(f"ingest → marker on screen: {seconds_to_screen:.2f} s")

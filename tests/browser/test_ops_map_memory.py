@@ -149,7 +149,7 @@ def test_five_thousand_events_keep_markers_rows_and_memory_bounded(
         "heap_after": heap_after,
         "samples": len(samples),
     }
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUTPUT_DIR / "ops_map_memory.json").write_text(json.dumps(report, indent=2))
     print(f"ops map memory: {report}")
 

@@ -81,7 +81,7 @@ def test_ten_thousand_open_incidents_render_clustered(
         "cluster_elements": clusters,
         "p1_markers": p1_markers,
     }
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUTPUT_DIR / "ops_map_scale.json").write_text(json.dumps(report, indent=2))
     print(f"ops map scale: {report}")
     assert held == COUNT

@@ -152,6 +152,6 @@ def test_every_accepted_record_is_stored_exactly_once_through_crashes(stack: dic
         f"all batches done after {elapsed:.1f} s; the worker exited on its own {len(restarts)} time(s) "
         f"while Redis was away and was started again (exit codes {restarts})"
     )
-    OUTPUT_DIR.mkdir(exist_ok=True)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUTPUT_DIR / "nothing_lost.txt").write_text(report + "\n")
     print(report)

@@ -36,6 +36,15 @@ def at(day: str, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
+def no_other_partitions(db: None) -> None:
+    """Start from no day partitions: other tests' reads leave theirs (TRUNCATE keeps them), and these
+    tests count the partitions dropped. Dropped inside the test's transaction, so they come back."""
+    with connection.cursor() as cursor:
+        for name in existing_partitions().values():
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
+
+
+@pytest.fixture(autouse=True)
 def policies(settings: Any) -> None:
     settings.RTCC_LPR_READ_RETENTION_DAYS = 30
     settings.RTCC_LPR_HIT_RETENTION_DAYS = 365

@@ -69,7 +69,8 @@ SECRETS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "RTCC
 
 
 def run_django(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unset = {*SECRETS, *(f"{name}_FILE" for name in SECRETS), "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+    # A production process: not one of pytest-xdist's test processes (rtcc.env.xdist_process_number).
+    unset = {*SECRETS, *(f"{name}_FILE" for name in SECRETS), "ALLOWED_HOSTS", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
