@@ -20,10 +20,11 @@ first, same partitions). Also printed: CPU seconds of uvicorn, of the worker and
 machine (PostgreSQL, the client, and any other work on a shared machine) while reads flowed.
 
 Search: fills lpr_read with --search-reads reads over 60 days (one INSERT … SELECT generate_series
-per day partition, indexes in place, timed separately), ANALYZEs, then times what lpr.search runs
-for a plate — the newest 200 reads with their reader, plus the total counted up to 10,000 when the
-page is full — for exact plates and for partial ones ('AB?12*' → LIKE 'AB_12%', the trigram
-index), each over a 30-day window. The EXPLAIN ANALYZE of one of each goes to stderr.
+per day partition, the days shared over two connections, indexes in place, timed separately),
+ANALYZEs, then times what lpr.search runs for a plate — the newest 200 reads with their reader, plus
+the total counted up to 10,000 when the page is full — for exact plates and for partial ones
+('AB?12*' → LIKE 'AB_12%', the trigram index), each over a 30-day window. The EXPLAIN ANALYZE of one
+of each goes to stderr.
 
 The last line of stdout is the JSON that bench/run.py collects. Flags (see --help): --reads,
 --batch, --clients, --web-workers, --worker-concurrency, --hotlist, --search-reads (0 skips the
@@ -512,42 +513,57 @@ def ingest(args: argparse.Namespace, rng: random.Random, feed: Feed, key: str, r
 # --- search --------------------------------------------------------------------------------------
 
 
+GENERATORS = 2  # connections filling day partitions at once (one per core); PostgreSQL does the work
+
+
 def generate(count: int, feed_id: int) -> tuple[float, int]:
-    """`count` reads over SEARCH_DAYS days (one INSERT … SELECT per day partition); (seconds, vehicles)."""
+    """`count` reads over SEARCH_DAYS days (one INSERT … SELECT per day partition, the days shared
+    out over GENERATORS connections); (seconds, vehicles)."""
     vehicles = max(1000, count // 10)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     days = [today - timedelta(days=SEARCH_DAYS - n) for n in range(SEARCH_DAYS)]
     per_day = math.ceil(count / SEARCH_DAYS)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE lpr_read, lpr_hit")
-        cursor.execute(
-            "CREATE TEMP TABLE bench_readers AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, "
-            "coalesce(location, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) AS location, direction "
-            "FROM lpr_reader WHERE feed_id = %s",
-            [CENTER[1], CENTER[0], feed_id],
-        )
-        cursor.execute("SELECT count(*) FROM bench_readers")
+        cursor.execute("SELECT count(*) FROM lpr_reader WHERE feed_id = %s", [feed_id])
         (readers,) = cursor.fetchone()
     ensure_partitions(day.date() for day in days)
+
+    def fill(share: list[int]) -> None:
+        # A thread has its own Django connection, hence its own temporary table of readers.
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE bench_readers AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, "
+                    "coalesce(location, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) AS location, direction "
+                    "FROM lpr_reader WHERE feed_id = %s",
+                    [CENTER[1], CENTER[0], feed_id],
+                )
+                for n in share:
+                    first, last = n * per_day, min(count, (n + 1) * per_day) - 1
+                    if last < first:
+                        continue
+                    cursor.execute(
+                        GENERATE_SQL,
+                        {
+                            "day_start": days[n],
+                            "first": first,
+                            "last": last,
+                            "step": 86_400_000_000 // per_day,
+                            "feed": feed_id,
+                            "vehicles": vehicles,
+                            "readers": readers,
+                        },
+                    )
+        finally:
+            connection.close()
+
     started = time.perf_counter()
+    with ThreadPoolExecutor(GENERATORS) as pool:
+        # Day n goes to connection n % GENERATORS; list() re-raises a failed connection's error.
+        list(pool.map(fill, [list(range(k, len(days), GENERATORS)) for k in range(GENERATORS)]))
+    generated = time.perf_counter() - started
     with connection.cursor() as cursor:
-        for n, day in enumerate(days):
-            first, last = n * per_day, min(count, (n + 1) * per_day) - 1
-            if last < first:
-                break
-            cursor.execute(
-                GENERATE_SQL,
-                {
-                    "day_start": day,
-                    "first": first,
-                    "last": last,
-                    "step": 86_400_000_000 // per_day,
-                    "feed": feed_id,
-                    "vehicles": vehicles,
-                    "readers": readers,
-                },
-            )
-        generated = time.perf_counter() - started
         cursor.execute("ANALYZE lpr_read")
         cursor.execute("SELECT count(*) FROM lpr_read")
         (rows,) = cursor.fetchone()

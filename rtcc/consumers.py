@@ -82,7 +82,7 @@ class OpsConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def events_deliver(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "events", "events": message["events"]})
+        await self.send(text_data=message["frame"])  # JSON, encoded once by rtcc.realtime.broadcast
 
     async def _heartbeat(self) -> None:
         # Each beat also re-checks access, so a deactivated user, a removed role or a signed-out

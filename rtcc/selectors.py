@@ -5,18 +5,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.db.models import Max
+from django.db.models import Max, TextField
+from django.db.models.functions import Cast
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.roles import has_capability, roles_of
 from accounts.selectors import session_limit_reason
 from rtcc import realtime
 from rtcc.models import OutboxEvent
-from rtcc.outbox import event_message
 
 STREAM_CAPABILITY = {"ops": "ops.stream", "admin": "admin.alerts"}
 
@@ -39,10 +40,21 @@ def events_after(
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Events with seq > after on the user's streams: (events, latest seq, whether more remain)."""
     streams = streams_visible_to(user=user)
-    rows = list(OutboxEvent.objects.filter(stream__in=streams, seq__gt=after).order_by("seq")[: limit + 1])
+    # Rows, not model instances, and each payload as the JSON text PostgreSQL holds, spliced into
+    # the page unparsed (orjson.Fragment): a page of 5,000 after a reconnect is encoded in
+    # milliseconds. The shape is rtcc.outbox.event_message's (tests/rtcc/test_events_api.py).
+    rows = list(
+        OutboxEvent.objects.filter(stream__in=streams, seq__gt=after)
+        .order_by("seq")
+        .annotate(payload_json=Cast("payload", TextField()))
+        .values_list("seq", "type", "payload_json", "created_at")[: limit + 1]
+    )
     has_more = len(rows) > limit
-    rows = rows[:limit]
-    return [event_message(row) for row in rows], latest_seq(), has_more
+    events = [
+        {"seq": seq, "type": kind, "payload": orjson.Fragment(payload), "at": at.isoformat()}
+        for seq, kind, payload, at in rows[:limit]
+    ]
+    return events, latest_seq(), has_more
 
 
 def latest_seq() -> int:

@@ -301,14 +301,27 @@ CACHES = {
     }
 }
 
+_CHANNEL_HOSTS = [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}]
+_CHANNEL_PREFIX = os.environ.get("RTCC_CHANNEL_PREFIX", "rtcc")
+# `pubsub` (default): a group_send is one Redis PUBLISH, and each ASGI process hands it to its own
+# sockets; `core`: one Redis list per socket (Channels' classic layer), a write per socket per event.
+# Both deliver at most once; clients close gaps from the outbox (docs/performance.md, P2 and P6).
+RTCC_CHANNEL_LAYER = os.environ.get("RTCC_CHANNEL_LAYER", "pubsub")
+if RTCC_CHANNEL_LAYER not in {"pubsub", "core"}:
+    raise ImproperlyConfigured("RTCC_CHANNEL_LAYER must be 'pubsub' or 'core'")
 CHANNEL_LAYERS = {
     "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": _CHANNEL_HOSTS, "prefix": _CHANNEL_PREFIX},
+    }
+    if RTCC_CHANNEL_LAYER == "pubsub"
+    else {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             # channels-redis blocks in BZPOPMIN for 5 s; redis-py 8 also times socket reads out after
             # 5 s by default, so an idle consumer raced its own read and crashed. Reads get a margin.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}],
-            "prefix": os.environ.get("RTCC_CHANNEL_PREFIX", "rtcc"),
+            "hosts": _CHANNEL_HOSTS,
+            "prefix": _CHANNEL_PREFIX,
             "capacity": 1000,
             "expiry": 30,
         },

@@ -80,3 +80,18 @@ def test_bad_catch_up_query_is_a_400_naming_the_field(analyst_client: APIClient,
     response = analyst_client.get(f"/api/v1/events/{query}")
     assert response.status_code == 400
     assert response.json()["error"].split(":")[0] in ("after", "limit")
+
+
+@pytest.mark.django_db
+def test_a_caught_up_event_is_exactly_what_the_socket_sent(analyst_client: APIClient) -> None:
+    """The page is written from rows (payload JSON spliced in as stored); each event must equal
+    rtcc.outbox.event_message of its row, the frame the WebSocket carries."""
+    from rtcc.models import OutboxEvent
+    from rtcc.outbox import event_message
+
+    upsert("S-1", "S-2")
+    upsert("S-1", status="dispatched")
+    page = analyst_client.get("/api/v1/events/?after=0").json()
+    rows = OutboxEvent.objects.filter(seq__in=[e["seq"] for e in page["events"]]).order_by("seq")
+    assert page["events"] == [event_message(row) for row in rows]
+    assert len(page["events"]) == 3
