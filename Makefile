@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 # Tests use their own Redis database and channel prefix so a running demo is not disturbed.
 TEST_ENV := REDIS_URL=redis://127.0.0.1:6379/9 RTCC_CHANNEL_PREFIX=rtcc-test DATABASE_CONN_MAX_AGE=0
-# Test processes (pytest-xdist): process N uses Redis database 9+N and test database test_rtcc_gwN.
+# Test processes (pytest-xdist): process N uses Redis database 9+N, channel prefix rtcc-test-gwN and
+# test database test_rtcc_gwN.
 # Whole files go to one process, so a module's live server and browser are started once.
 TEST_PROCESSES ?= 2
 

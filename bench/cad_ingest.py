@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtcc.settings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+# Pub/sub channels ignore the Redis database: a prefix of its own keeps a running demo out of it.
+os.environ.setdefault("RTCC_CHANNEL_PREFIX", "rtcc-bench-cad")
 
 import django  # noqa: E402
 

@@ -24,6 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtcc.settings")
+# Alerts raised by the live run are broadcast: on a channel prefix of its own (pub/sub ignores the
+# Redis database), so a running demo does not receive them.
+os.environ.setdefault("RTCC_CHANNEL_PREFIX", "rtcc-bench-rules")
 
 import django  # noqa: E402
 

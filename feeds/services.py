@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Greatest
@@ -77,6 +78,25 @@ def _enqueue(task: Any, batch_id: str) -> None:
     except Exception:
         # The batch is safe in the inbox; the beat job requeues stalled batches.
         logger.exception("could not enqueue batch %s; it will be requeued by beat", batch_id)
+
+
+def inbox_batch_process_inline(*, batch: InboxBatch) -> bool:
+    """Process a just-committed batch in the caller (the ingest request) when its feed kind is set
+    for it (RTCC_INGEST_INLINE_KINDS) and it is small; True when this call processed it.
+
+    The batch is already safe in the inbox and its task already enqueued: if this fails, the
+    transaction rolls back and the worker processes the batch as usual; if the worker got there
+    first, SKIP LOCKED or the status make this a no-op. Never raises into the 202.
+    """
+    if batch.feed.kind not in settings.RTCC_INGEST_INLINE_KINDS:
+        return False
+    if batch.record_count > settings.RTCC_INGEST_INLINE_MAX_RECORDS:
+        return False
+    try:
+        return inbox_batch_process(batch_id=str(batch.id)) is not None
+    except Exception:
+        logger.exception("inline processing of batch %s failed; the worker will process it", batch.id)
+        return False
 
 
 def inbox_batch_process(*, batch_id: str) -> InboxBatch | None:

@@ -200,6 +200,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Ingest bodies above this are refused with 413 before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("RTCC_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
 RTCC_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_INGEST_MAX_RECORDS", "5000"))
+# Feed kinds whose small batches are processed in the ingest request itself, right after the batch
+# is committed (the Celery task is still enqueued and finds it done, or does it if this failed):
+# a shots-fired detection reaches the ops map without waiting for a worker. Empty: none.
+RTCC_INGEST_INLINE_KINDS = env_list("RTCC_INGEST_INLINE_KINDS", "shots")
+RTCC_INGEST_INLINE_MAX_RECORDS = int(os.environ.get("RTCC_INGEST_INLINE_MAX_RECORDS", "20"))
 # LPR is the busiest feed: its batches may be larger.
 RTCC_LPR_INGEST_MAX_RECORDS = int(os.environ.get("RTCC_LPR_INGEST_MAX_RECORDS", "10000"))
 # A new hotlist entry is checked against the reads of this many past days (historical hits).
@@ -303,6 +308,9 @@ CACHES = {
 
 _CHANNEL_HOSTS = [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 3}]
 _CHANNEL_PREFIX = os.environ.get("RTCC_CHANNEL_PREFIX", "rtcc")
+if TEST_PROCESS is not None:
+    # Redis pub/sub channels ignore the database number: test processes need prefixes of their own.
+    _CHANNEL_PREFIX = f"{_CHANNEL_PREFIX}-gw{TEST_PROCESS}"
 # `pubsub` (default): a group_send is one Redis PUBLISH, and each ASGI process hands it to its own
 # sockets; `core`: one Redis list per socket (Channels' classic layer), a write per socket per event.
 # Both deliver at most once; clients close gaps from the outbox (docs/performance.md, P2 and P6).

@@ -58,6 +58,7 @@ class IngestApi(APIView):
             services.feed_rejections_count(feed=feed, records=len(sent) if isinstance(sent, list) else 1)
             raise
         batch = services.inbox_batch_accept(feed=feed, records=records)
+        services.inbox_batch_process_inline(batch=batch)  # shots: no wait for a worker (never raises)
         return Response({"batch_id": str(batch.id), "accepted": batch.record_count}, status=status.HTTP_202_ACCEPTED)
 
 

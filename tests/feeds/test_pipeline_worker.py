@@ -74,3 +74,28 @@ def test_stalled_batch_is_requeued(worker: None, cad_feed: Any) -> None:
     assert requeue_stalled_batches() == 1
     wait_until(lambda: batch_done(str(batch.id)), what="requeued batch processed")
     assert Incident.objects.filter(external_id="STALL-1").exists()
+
+
+def test_a_shots_batch_done_in_the_request_is_not_done_again_by_its_task(worker: None, feed_client: APIClient) -> None:
+    """Shots batches are processed in the ingest request and their task is enqueued as always: the
+    worker must find them done (one attempt, one detection, one alert), over many posts."""
+    from alerts.models import Alert
+    from feeds import services as feed_services
+    from shots.models import ShotsFired
+    from tests.shots.test_services import shot_record
+
+    _, key = feed_services.feed_create(name="Inline sensors", kind="shots", slug="inline-sensors")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    ids = [
+        client.post("/api/v1/ingest/shots/", {"records": [shot_record(f"IN-{n}")]}, format="json").json()["batch_id"]
+        for n in range(10)
+    ]
+    assert all(batch_done(batch_id) for batch_id in ids)  # done before the 202, not by the worker
+    # The worker runs its queue in order: once a CAD batch posted after them is done, every
+    # shots task has run too.
+    marker = feed_client.post("/api/v1/ingest/cad/", {"records": [cad_record("AFTER")]}, format="json")
+    wait_until(lambda: batch_done(marker.json()["batch_id"]), what="the CAD batch posted after them")
+    assert sorted(InboxBatch.objects.filter(id__in=ids).values_list("attempts", flat=True)) == [1] * 10
+    assert ShotsFired.objects.filter(external_id__startswith="IN-").count() == 10
+    assert Alert.objects.filter(type="shots_fired").count() == 10

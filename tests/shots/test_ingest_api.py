@@ -61,3 +61,55 @@ def test_duplicate_detection_ids_in_one_batch_are_refused(shots_client: APIClien
 @pytest.mark.django_db
 def test_a_cad_key_cannot_post_detections(feed_client: APIClient) -> None:
     assert feed_client.post(URL, {"records": [shot_record()]}, format="json").status_code == 403
+
+
+# --- processed in the request (RTCC_INGEST_INLINE_KINDS) ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_detection_is_processed_in_the_request_without_a_worker(shots_client: APIClient) -> None:
+    from shots.models import ShotsFired
+
+    response = shots_client.post(URL, {"records": [shot_record("A")]}, format="json")
+    assert response.status_code == 202
+    batch = InboxBatch.objects.get()
+    assert (batch.status, batch.attempts, batch.processed_count) == ("done", 1, 1)
+    assert ShotsFired.objects.get().external_id == "A"
+
+
+@pytest.mark.django_db
+def test_large_batches_and_other_kinds_wait_for_the_worker(
+    shots_client: APIClient, feed_client: APIClient, settings: Any
+) -> None:
+    from tests.conftest import cad_record
+
+    settings.RTCC_INGEST_INLINE_MAX_RECORDS = 2
+    three = {"records": [shot_record(str(n)) for n in range(3)]}
+    assert shots_client.post(URL, three, format="json").status_code == 202
+    assert feed_client.post("/api/v1/ingest/cad/", {"records": [cad_record()]}, format="json").status_code == 202
+    waiting = sorted(InboxBatch.objects.values_list("feed__kind", "status"))
+    assert waiting == [("cad", "received"), ("shots", "received")]
+    settings.RTCC_INGEST_INLINE_KINDS = []
+    assert shots_client.post(URL, {"records": [shot_record("X")]}, format="json").status_code == 202
+    assert InboxBatch.objects.filter(status="received").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_failure_in_the_request_leaves_the_batch_to_the_worker(
+    shots_client: APIClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fault injection: the shots handler raises. The 202 stands, nothing half-written remains, the
+    batch is still waiting for its (already enqueued) task, and the failure is logged."""
+    from feeds import pipeline
+    from shots.models import ShotsFired
+
+    def broken(**kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "handler_for", lambda kind: broken)
+    response = shots_client.post(URL, {"records": [shot_record("A")]}, format="json")
+    assert response.status_code == 202
+    batch = InboxBatch.objects.get()
+    assert (batch.status, batch.attempts) == ("received", 0)
+    assert not ShotsFired.objects.exists()
+    assert "inline processing of batch" in caplog.text
